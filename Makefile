@@ -1,0 +1,38 @@
+# Two commands a newcomer needs: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_OUT ?= demo-output
+
+.PHONY: demo test lint format strip lab clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (bdhvs)"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/bdhvs demo --out $(DEMO_OUT)
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -ra
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+strip: $(STAMP)
+	git ls-files '*.ipynb' | xargs $(BIN)/jupyter nbconvert --clear-output --inplace --log-level=WARN
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=curriculum
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .ruff_cache

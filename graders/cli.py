@@ -1,0 +1,202 @@
+"""The ``bdhvs`` command: short, task-named subcommands over an nbgrader course."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from curriculum.framework import load_framework
+from graders.errors import BdhvsError
+from graders.rollup import DEFAULT_MASTERY, RollupPolicy
+
+
+def cmd_course_init(args: argparse.Namespace) -> None:
+    from graders.course import init_course
+
+    course = init_course(args.directory, args.source)
+    print(f"course ready at {course.root}")
+    print(f"  sources: {course.source_dir.resolve()}")
+    print(f"  next: bdhvs build --course {args.directory}")
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    from graders.build import build
+    from graders.course import Course
+
+    course = Course.open(args.course)
+    for name in build(course, args.assignments):
+        print(f"built {name} -> {course.release_dir / name}")
+
+
+def cmd_grade(args: argparse.Namespace) -> None:
+    from graders.course import Course
+    from graders.grade import grade, report_path
+
+    course = Course.open(args.course)
+    outcomes = grade(course, args.assignment, progress=not args.quiet)
+    graded = [o for o in outcomes if o.status == "graded"]
+    failed = [o for o in outcomes if o.status == "failed"]
+    print(f"{args.assignment}: {len(graded)} graded, {len(failed)} failed, {len(outcomes)} in all")
+    for outcome in failed:
+        print(f"  FAILED  {outcome.learner}: {outcome.message}")
+    for outcome in outcomes:
+        for flag in outcome.flags:
+            print(f"  FLAG    {outcome.learner}: {flag}")
+    print(f"report: {report_path(course, args.assignment)}")
+
+
+def cmd_records(args: argparse.Namespace) -> None:
+    from graders.course import Course
+    from graders.records import build_records, write_records
+
+    course = Course.open(args.course)
+    records = build_records(course, RollupPolicy(args.mastery))
+    out = write_records(records, Path(args.out))
+    print(f"{len(records)} learner records -> {out / 'learners'}")
+    print(f"table -> {out / 'records.csv'}")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from graders.course import Course
+    from graders.report import write_report
+
+    course = Course.open(args.course)
+    path = write_report(course, Path(args.out), lang=args.lang, policy=RollupPolicy(args.mastery))
+    print(f"report -> {path}")
+
+
+def cmd_framework(args: argparse.Namespace) -> None:
+    framework = load_framework()
+    if args.json:
+        print(json.dumps(framework.raw, ensure_ascii=False, indent=2))
+        return
+    for domain in framework.domains:
+        print(f"{domain.id}. {domain.name(args.lang)}")
+        for competence_id in domain.competence_ids:
+            print(f"   {competence_id}  {framework.competence(competence_id).name(args.lang)}")
+    print()
+    for step in framework.steps:
+        level = step.level_vi if args.lang == "vi" else step.level_en
+        descriptor = step.descriptor_vi if args.lang == "vi" else step.descriptor_en
+        print(f"step {step.step} {step.code} ({level}): {descriptor}")
+
+
+def cmd_coverage(args: argparse.Namespace) -> None:
+    from graders.course import CONFIG_NAME, REPOSITORY_ASSIGNMENTS, Course
+    from graders.coverage import coverage
+
+    if (Path(args.course) / CONFIG_NAME).exists():
+        course = Course.open(args.course)
+        source_dir, assignments = course.source_dir, course.assignments()
+    else:
+        source_dir = REPOSITORY_ASSIGNMENTS
+        assignments = sorted(p.name for p in source_dir.iterdir() if p.is_dir())
+    rows = coverage(source_dir, assignments)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    print(f"{'competence':<11}{'auto':>5}{'manual':>7}{'points':>8}  name")
+    for row in rows:
+        print(
+            f"{row['competence']:<11}{row['auto_items']:>5}{row['manual_items']:>7}"
+            f"{row['points']:>8g}  {row['name']}"
+        )
+    assessed = sum(1 for r in rows if r["auto_items"] or r["manual_items"])
+    print(f"{assessed} of {len(rows)} competences assessed")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from graders.demo import run_demo
+
+    run_demo(Path(args.out), learners=args.learners, seed=args.seed)
+
+
+def _mastery(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError("must be a fraction in (0, 1], e.g. 0.8")
+    return number
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="bdhvs",
+        description="Build, grade and record the Bình dân học vụ số curriculum on nbgrader.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], None], help_text: str):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def with_course(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--course", default=".", help="course directory (default: current)")
+
+    course = commands.add_parser("course", help="manage course directories")
+    course_commands = course.add_subparsers(dest="course_command", required=True, metavar="ACTION")
+    init = course_commands.add_parser("init", help="create a course directory for one cohort")
+    init.add_argument("directory", help="new course directory")
+    init.add_argument("--source", help="assignment sources (default: the repository's)")
+    init.set_defaults(handler=cmd_course_init)
+
+    sub = command("build", cmd_build, "validate sources and generate release versions")
+    with_course(sub)
+    sub.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
+
+    sub = command("grade", cmd_grade, "autograde every submission of an assignment")
+    with_course(sub)
+    sub.add_argument("assignment", metavar="ASSIGNMENT")
+    sub.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub = command("records", cmd_records, "write one competency record per learner")
+    with_course(sub)
+    sub.add_argument("--out", required=True, metavar="OUTDIR")
+    sub.add_argument("--mastery", type=_mastery, default=DEFAULT_MASTERY, help="step threshold")
+
+    sub = command("report", cmd_report, "write the cohort report as one HTML file")
+    with_course(sub)
+    sub.add_argument("--out", required=True, metavar="FILE.html")
+    sub.add_argument("--lang", choices=("vi", "en"), default="vi")
+    sub.add_argument("--mastery", type=_mastery, default=DEFAULT_MASTERY, help="step threshold")
+
+    sub = command("framework", cmd_framework, "print the competency framework")
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+    sub = command("coverage", cmd_coverage, "graded items and points per competence")
+    with_course(sub)
+    sub.add_argument("--json", action="store_true")
+
+    sub = command("demo", cmd_demo, "run the whole chain on a synthetic cohort")
+    sub.add_argument("--learners", type=_positive, default=50)
+    sub.add_argument("--out", default="demo-output", metavar="DIR")
+    sub.add_argument("--seed", type=int, default=2025)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except BdhvsError as exc:
+        print(f"bdhvs: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bdhvs: interrupted; running the same command again is safe", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,301 @@
+"""``bdhvs report``: the cohort report, one self-contained HTML file that opens offline."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from curriculum.framework import load_framework
+from graders import plots
+from graders.course import Course
+from graders.records import build_records
+from graders.rollup import RollupPolicy
+
+LABELS = {
+    "vi": {
+        "title": "Báo cáo lớp học",
+        "generated": "Lập lúc",
+        "learners": "Học viên",
+        "graded": "Bài đã chấm",
+        "failed": "Bài không chấm được",
+        "pending": "Câu chờ giảng viên chấm",
+        "all_attained": "Đạt mọi năng lực được đánh giá",
+        "attainment": "Tỉ lệ học viên đạt theo năng lực",
+        "step_at_least": "bậc ≥ {step}",
+        "steps": "Phân bố bậc đạt được (mọi học viên × năng lực)",
+        "step": "Bậc",
+        "units": "Tỉ lệ học viên đạt mọi năng lực được đánh giá, theo đơn vị",
+        "no_unit": "(chưa rõ đơn vị)",
+        "share": "tỉ lệ",
+        "scores": "Phân bố điểm bài làm",
+        "score_pct": "Điểm (% tổng điểm)",
+        "count": "Số học viên",
+        "items": "Phân tích câu hỏi",
+        "items_help": "Độ khó: điểm trung bình (%). Độ phân biệt: chênh lệch điểm câu này giữa "
+        "nhóm 27% học viên cao điểm nhất và 27% thấp nhất. Câu ai cũng đúng hoặc không ai đúng "
+        "cần xem lại.",
+        "item": "Câu",
+        "competences": "Năng lực",
+        "target": "Bậc mục tiêu",
+        "difficulty": "Độ khó (%)",
+        "discrimination": "Độ phân biệt",
+        "note": "Ghi chú",
+        "nobody": "không ai đạt",
+        "everybody": "ai cũng đạt",
+        "manual": "chấm tay",
+        "problems": "Bài có vấn đề khi chấm",
+        "none": "Không có.",
+        "assignment": "Bài",
+        "message": "Nội dung",
+        "at_risk": "Học viên cần hỗ trợ",
+        "at_risk_help": "Bài không chấm được, hoặc chưa đạt bậc nào ở quá nửa số năng lực "
+        "được đánh giá.",
+        "unit": "Đơn vị",
+        "reason": "Lý do",
+        "not_gradable": "bài không chấm được",
+        "weak": "chưa đạt {n}/{total} năng lực",
+        "per_learner": "Bậc đạt được của từng học viên",
+        "learner": "Học viên",
+        "policy": "Quy tắc: đạt bậc khi được ít nhất {pct}% số điểm của các câu ở bậc đó "
+        "trở xuống (xem docs/rollup.md).",
+    },
+    "en": {
+        "title": "Cohort report",
+        "generated": "Generated",
+        "learners": "Learners",
+        "graded": "Graded submissions",
+        "failed": "Submissions that could not be graded",
+        "pending": "Answers awaiting an instructor",
+        "all_attained": "Attained every assessed competence",
+        "attainment": "Share of learners attaining each competence",
+        "step_at_least": "step ≥ {step}",
+        "steps": "Distribution of steps attained (all learners × competences)",
+        "step": "Step",
+        "units": "Share of learners attaining every assessed competence, by unit",
+        "no_unit": "(unit unknown)",
+        "share": "share",
+        "scores": "Distribution of submission scores",
+        "score_pct": "Score (% of points)",
+        "count": "Learners",
+        "items": "Item analysis",
+        "items_help": "Difficulty: mean score (%). Discrimination: the difference in this item's "
+        "score between the top and bottom 27% of learners. Items everybody or nobody gets need "
+        "a second look.",
+        "item": "Item",
+        "competences": "Competences",
+        "target": "Target step",
+        "difficulty": "Difficulty (%)",
+        "discrimination": "Discrimination",
+        "note": "Note",
+        "nobody": "nobody gets it",
+        "everybody": "everybody gets it",
+        "manual": "graded by hand",
+        "problems": "Grading problems",
+        "none": "None.",
+        "assignment": "Assignment",
+        "message": "Message",
+        "at_risk": "Learners who need support",
+        "at_risk_help": "Submission could not be graded, or no step attained in more than half "
+        "of the assessed competences.",
+        "unit": "Unit",
+        "reason": "Reason",
+        "not_gradable": "submission could not be graded",
+        "weak": "{n}/{total} competences not attained",
+        "per_learner": "Steps attained by each learner",
+        "learner": "Learner",
+        "policy": "Rule: a step is attained with at least {pct}% of the points of the items at "
+        "that step or below (see docs/rollup.md).",
+    },
+}
+
+
+def _all_attained(record: dict[str, Any]) -> bool:
+    return all(entry["step"] > 0 for entry in record["competences"].values())
+
+
+def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Difficulty and upper-lower discrimination of every graded item, from the records."""
+    per_item: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
+    meta: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for record in records:
+        for competence, entry in record["competences"].items():
+            for e in entry["evidence"]:
+                key = (e["assignment"], e["notebook"], e["cell"])
+                info = meta.setdefault(
+                    key, {"competences": set(), "target": e["target_step"], "manual": False}
+                )
+                info["competences"].add(competence)
+                if e["score"] is not None:
+                    per_item[key][record["learner"]] = e["score"] / e["max_score"]
+    totals = Counter()
+    for scores in per_item.values():
+        for learner, value in scores.items():
+            totals[learner] += value
+    ranked = [learner for learner, _ in totals.most_common()]
+    group = max(1, round(0.27 * len(ranked)))
+    top, bottom = set(ranked[:group]), set(ranked[-group:])
+    rows = []
+    for key in sorted(meta):
+        scores = per_item.get(key, {})
+        values = list(scores.values())
+        difficulty = 100 * mean(values) if values else None
+        upper = [v for k, v in scores.items() if k in top]
+        lower = [v for k, v in scores.items() if k in bottom]
+        discrimination = mean(upper) - mean(lower) if upper and lower else None
+        note = ""
+        if values and max(values) == 0:
+            note = "nobody"
+        elif values and min(values) == 1:
+            note = "everybody"
+        rows.append(
+            {
+                "item": "/".join(key),
+                "competences": ", ".join(sorted(meta[key]["competences"])),
+                "target": meta[key]["target"],
+                "difficulty": difficulty,
+                "discrimination": discrimination,
+                "note": note,
+                "graded": len(values),
+            }
+        )
+    return rows
+
+
+def report_context(course: Course, lang: str, policy: RollupPolicy) -> dict[str, Any]:
+    labels = LABELS[lang]
+    framework = load_framework()
+    records = build_records(course, policy)
+    assessed = list(records[0]["competences"]) if records else []
+    comp_label = {c: f"{c} {framework.competence(c).name(lang)}" for c in assessed}
+
+    thresholds = [1, 2]
+    shares = (
+        {
+            labels["step_at_least"].format(step=t): [
+                sum(r["competences"][c]["step"] >= t for r in records) / len(records)
+                for c in assessed
+            ]
+            for t in thresholds
+        }
+        if records
+        else {}
+    )
+
+    step_counts = Counter(entry["step"] for r in records for entry in r["competences"].values())
+    steps = list(range(0, max(step_counts, default=0) + 1))
+
+    by_unit: dict[str, list[bool]] = defaultdict(list)
+    for record in records:
+        by_unit[record["unit"] or labels["no_unit"]].append(_all_attained(record))
+    units = sorted(by_unit)
+
+    submission_scores = [
+        100 * status["score"] / status["max_score"]
+        for r in records
+        for status in r["assignments"].values()
+        if status.get("status") == "graded" and status.get("max_score")
+    ]
+    if not submission_scores:
+        submission_scores = [
+            100 * mean(e["score"] for e in r["competences"].values())
+            for r in records
+            if any(e["available"] for e in r["competences"].values())
+        ]
+
+    problems = []
+    at_risk = []
+    for record in records:
+        failed = False
+        for assignment, status in record["assignments"].items():
+            if status["status"] == "failed":
+                failed = True
+                problems.append((record["learner"], assignment, status.get("message", "")))
+            for flag in status.get("flags", []):
+                problems.append((record["learner"], assignment, flag))
+        missing = sum(entry["step"] == 0 for entry in record["competences"].values())
+        graded = any(s["status"] == "graded" for s in record["assignments"].values())
+        if failed:
+            at_risk.append((record["learner"], record["unit"] or "", labels["not_gradable"]))
+        elif graded and assessed and missing > len(assessed) / 2:
+            reason = labels["weak"].format(n=missing, total=len(assessed))
+            at_risk.append((record["learner"], record["unit"] or "", reason))
+
+    figures = []
+    if records and assessed:
+        figures.append(
+            plots.attainment_bars([comp_label[c] for c in assessed], shares, labels["attainment"])
+        )
+        figures.append(
+            plots.step_distribution(
+                steps, [step_counts[s] for s in steps], labels["steps"], labels["step"]
+            )
+        )
+        figures.append(
+            plots.attainment_bars(
+                units,
+                {labels["share"]: [sum(by_unit[u]) / len(by_unit[u]) for u in units]},
+                labels["units"],
+            )
+        )
+    if submission_scores:
+        figures.append(
+            plots.histogram(
+                submission_scores, 10, labels["scores"], labels["score_pct"], labels["count"]
+            )
+        )
+
+    return {
+        "lang": lang,
+        "t": labels,
+        "course": course.root.name,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "policy": labels["policy"].format(pct=round(100 * policy.mastery)),
+        "summary": [
+            (labels["learners"], len(records)),
+            (
+                labels["graded"],
+                sum(s["status"] == "graded" for r in records for s in r["assignments"].values()),
+            ),
+            (
+                labels["failed"],
+                sum(s["status"] == "failed" for r in records for s in r["assignments"].values()),
+            ),
+            (
+                labels["pending"],
+                sum(len(e["pending"]) for r in records for e in r["competences"].values()),
+            ),
+            (labels["all_attained"], sum(_all_attained(r) for r in records if assessed)),
+        ],
+        "figures": figures,
+        "items": item_analysis(records),
+        "problems": problems,
+        "at_risk": at_risk,
+        "assessed": assessed,
+        "comp_label": comp_label,
+        "records": records,
+    }
+
+
+def render_report(context: dict[str, Any]) -> str:
+    environment = Environment(
+        loader=PackageLoader("graders", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
+    return environment.get_template("report.html.j2").render(**context)
+
+
+def write_report(
+    course: Course, out: Path, lang: str = "vi", policy: RollupPolicy | None = None
+) -> Path:
+    """Render the cohort report for ``course`` into the HTML file ``out``."""
+    text = render_report(report_context(course, lang, policy or RollupPolicy()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    return out

@@ -1,0 +1,33 @@
+"""The cohort roster ``learners.csv``: pseudonymous learner ids and their organisational units.
+
+Real identities never enter the course directory; whoever runs the cohort keeps the map from
+pseudonymous id to person apart from it.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from graders.errors import BdhvsError
+
+ROSTER_COLUMNS = ("learner", "unit")
+
+
+def read_roster(path: Path) -> dict[str, str]:
+    """learner id -> unit; an absent roster is an empty one."""
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or "learner" not in reader.fieldnames:
+            raise BdhvsError(f"{path}: the roster needs a header with the columns learner,unit")
+        return {row["learner"].strip(): (row.get("unit") or "").strip() for row in reader}
+
+
+def write_roster(path: Path, units: dict[str, str]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ROSTER_COLUMNS)
+        for learner, unit in sorted(units.items()):
+            writer.writerow([learner, unit])

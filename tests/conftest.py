@@ -1,0 +1,65 @@
+"""Shared fixtures: a real nbgrader course built from the repository's assignments."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graders.build import build
+from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course
+from graders.grade import grade
+
+REPO = Path(__file__).resolve().parents[1]
+BDHVS = Path(sys.executable).parent / "bdhvs"
+ASSIGNMENTS = sorted(p.name for p in REPOSITORY_ASSIGNMENTS.iterdir() if p.is_dir())
+
+
+def run_bdhvs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console command, as an instructor would."""
+    return subprocess.run([str(BDHVS), *args], capture_output=True, text=True, cwd=cwd)
+
+
+def notebooks_of(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.ipynb"))
+
+
+def submit(course: Course, learner: str, assignment: str, files: dict[str, str | bytes]) -> Path:
+    """Place a submission where nbgrader expects it: submitted/<learner>/<assignment>/."""
+    folder = course.submitted_dir / learner / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        target = folder / name
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return folder
+
+
+def submit_copy(course: Course, learner: str, assignment: str, source_folder: Path) -> None:
+    folder = course.submitted_dir / learner / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in notebooks_of(source_folder):
+        shutil.copy(path, folder / path.name)
+
+
+@pytest.fixture(scope="session")
+def built_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    course = init_course(tmp_path_factory.mktemp("courses") / "cohort")
+    build(course)
+    return course
+
+
+@pytest.fixture(scope="session")
+def graded_course(built_course: Course) -> Course:
+    """Every assignment submitted by a perfect learner (the sources) and a blank one (releases)."""
+    course = built_course
+    for assignment in ASSIGNMENTS:
+        submit_copy(course, "perfect", assignment, course.source_dir / assignment)
+        submit_copy(course, "blank", assignment, course.release_dir / assignment)
+        grade(course, assignment, progress=False)
+    return course

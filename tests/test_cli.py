@@ -1,0 +1,102 @@
+"""The bdhvs command: the documented forms work and user errors never end in a traceback."""
+
+import json
+import shutil
+
+import nbformat
+
+from conftest import ASSIGNMENTS, REPO, run_bdhvs
+
+
+def assert_clean_error(result, words):
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert words in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_course_init_makes_an_nbgrader_course_with_the_repository_sources(tmp_path):
+    result = run_bdhvs("course", "init", str(tmp_path / "k1"))
+    assert result.returncode == 0, result.stderr
+    course = tmp_path / "k1"
+    assert (course / "nbgrader_config.py").is_file()
+    assert (course / "source").resolve() == (REPO / "assignments").resolve()
+
+
+def test_course_init_refuses_a_non_empty_directory(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "file.txt").write_text("x")
+    assert_clean_error(run_bdhvs("course", "init", str(tmp_path / "busy")), "not empty")
+
+
+def test_course_defaults_to_the_current_directory(tmp_path):
+    result = run_bdhvs("course", "init", "k", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    built = run_bdhvs("build", ASSIGNMENTS[0], cwd=tmp_path / "k")
+    assert built.returncode == 0, built.stderr
+    assert list((tmp_path / "k" / "release" / ASSIGNMENTS[0]).glob("*.ipynb"))
+
+
+def test_commands_outside_a_course_explain_how_to_make_one(tmp_path):
+    for args in (
+        ["build"],
+        ["grade", "x"],
+        ["records", "--out", "o"],
+        ["report", "--out", "r.html"],
+    ):
+        assert_clean_error(run_bdhvs(*args, cwd=tmp_path), "bdhvs course init")
+
+
+def test_unknown_assignment_is_a_clear_error(tmp_path):
+    run_bdhvs("course", "init", str(tmp_path / "c"))
+    assert_clean_error(
+        run_bdhvs("grade", "--course", str(tmp_path / "c"), "nope"), "unknown assignment"
+    )
+    assert_clean_error(
+        run_bdhvs("build", "--course", str(tmp_path / "c"), "nope"), "unknown assignment"
+    )
+
+
+def test_grading_before_building_says_to_build(tmp_path):
+    run_bdhvs("course", "init", str(tmp_path / "c"))
+    result = run_bdhvs("grade", "--course", str(tmp_path / "c"), ASSIGNMENTS[0])
+    assert_clean_error(result, "bdhvs build")
+
+
+def test_build_rejects_unknown_competence_tags_and_builds_nothing(tmp_path):
+    sources = tmp_path / "sources"
+    shutil.copytree(REPO / "assignments", sources)
+    notebook = sorted((sources / ASSIGNMENTS[0]).glob("*.ipynb"))[0]
+    nb = nbformat.read(notebook, as_version=4)
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    graded[0].metadata["bdhvs"]["competences"] = ["9.9"]
+    del graded[1].metadata["bdhvs"]
+    graded[2].metadata["nbgrader"]["points"] = -1
+    nbformat.write(nb, notebook)
+    run_bdhvs("course", "init", str(tmp_path / "c"), "--source", str(sources))
+    result = run_bdhvs("build", "--course", str(tmp_path / "c"))
+    assert_clean_error(result, "competences not in the framework: 9.9")
+    assert "without competence tags" in result.stderr
+    assert "points must be a positive number" in result.stderr
+    assert not list((tmp_path / "c" / "release").iterdir())
+
+
+def test_bad_arguments_are_rejected_by_the_parser():
+    result = run_bdhvs("records", "--mastery", "3", "--out", "x")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_framework_prints_every_competence_and_step():
+    text = run_bdhvs("framework").stdout
+    assert "4.2" in text and "Bảo vệ dữ liệu cá nhân và quyền riêng tư" in text
+    assert "CS2" in text
+    data = json.loads(run_bdhvs("framework", "--json").stdout)
+    assert len(data["framework"]["domains"]) == 6
+    assert "Protecting personal data" in run_bdhvs("framework", "--lang", "en").stdout
+
+
+def test_coverage_counts_items_and_points_per_competence(tmp_path):
+    rows = json.loads(run_bdhvs("coverage", "--json", cwd=tmp_path).stdout)
+    assert len(rows) == 24
+    assessed = [r for r in rows if r["auto_items"]]
+    assert assessed and all(r["points"] > 0 for r in assessed)
+    assert sum(r["manual_items"] for r in rows) >= 1

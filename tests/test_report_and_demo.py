@@ -1,0 +1,74 @@
+"""The cohort report and the demo: whole chain, offline output, clear summary."""
+
+import json
+import re
+
+import pytest
+
+from graders.report import write_report
+
+from conftest import run_bdhvs
+
+
+def external_references(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)="(https?:[^"]*)"', html)
+
+
+def test_report_is_one_offline_file_with_plots(graded_course, tmp_path):
+    path = write_report(graded_course, tmp_path / "report.html")
+    html = path.read_text(encoding="utf-8")
+    assert external_references(html) == []
+    assert html.count('src="data:image/png;base64,') >= 3
+    assert "Báo cáo lớp học" in html and "perfect" in html and "blank" in html
+
+
+def test_report_speaks_english_on_request(graded_course, tmp_path):
+    result = run_bdhvs(
+        "report",
+        "--course",
+        str(graded_course.root),
+        "--out",
+        str(tmp_path / "r.html"),
+        "--lang",
+        "en",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Cohort report" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    result = run_bdhvs("demo", "--learners", "8", "--out", str(out))
+    return out, result
+
+
+def test_demo_writes_records_report_and_a_summary(demo):
+    out, result = demo
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = sorted((out / "learners").glob("*.json"))
+    assert len(records) == 8
+    assert (out / "records.csv").is_file()
+    assert (out / "report.html").is_file()
+    assert str(out / "report.html") in result.stdout
+    assert "attained" in result.stdout
+
+
+def test_demo_cohort_contains_a_corrupt_and_a_tampered_submission(demo):
+    out, result = demo
+    assert "could not grade" in result.stdout and "not valid JSON" in result.stdout
+    assert "deleted graded cells" in result.stdout
+    statuses = [
+        status["status"]
+        for path in (out / "learners").glob("*.json")
+        for status in json.loads(path.read_text(encoding="utf-8"))["assignments"].values()
+    ]
+    assert statuses.count("failed") == 1
+    assert statuses.count("graded") == 7
+
+
+def test_demo_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    result = run_bdhvs("demo", "--learners", "2", "--out", str(tmp_path))
+    assert result.returncode == 2 and "not empty" in result.stderr
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
