@@ -8,6 +8,7 @@ Layout (nbgrader's own names)::
     DIR/submitted/<learner>/<assignment>/
     DIR/autograded/...       nbgrader's graded copies
     DIR/gradebook.db         nbgrader's gradebook
+    DIR/exchange/            nbgrader's exchange for this cohort
     DIR/learners.csv         optional roster: learner id, organisational unit
     DIR/reports/             one grading report per assignment (``bdhvs grade``)
 """
@@ -32,9 +33,15 @@ REPOSITORY_ASSIGNMENTS = Path(__file__).resolve().parents[1] / "assignments"
 CONFIG_TEMPLATE = """\
 # nbgrader configuration for one cohort, written by `bdhvs course init`.
 # This is an ordinary nbgrader course: nbgrader's own commands work here as they are.
+import os
+
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = {course_id!r}
+
+# Release and submission exchange of this cohort, inside the course folder so that one machine
+# can hold several cohorts. A JupyterHub deployment points this at its shared exchange instead.
+c.Exchange.root = os.path.join(os.path.dirname(__file__), "exchange")
 
 # A learner who deletes a test cell is still tested: nbgrader puts the cell back before grading.
 c.OverwriteCells.add_missing_cells = True
@@ -137,6 +144,6 @@ def init_course(directory: str | Path, source: str | Path | None = None) -> Cour
     course_id = root.name.replace(" ", "_")
     (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(course_id=course_id), encoding="utf-8")
     os.symlink(sources, root / "source", target_is_directory=True)
-    for folder in ("release", "submitted"):
+    for folder in ("release", "submitted", "exchange"):
         (root / folder).mkdir()
     return Course(root)

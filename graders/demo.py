@@ -23,7 +23,7 @@ from nbgrader.api import Gradebook
 from graders.build import build
 from graders.course import Course, init_course
 from graders.errors import BdhvsError
-from graders.grade import grade
+from graders.grade import grade, read_report
 from graders.records import build_records, write_records
 from graders.report import write_report
 from graders.roster import write_roster
@@ -135,11 +135,14 @@ def make_submission(
 def grade_written_answers(
     course: Course, assignment: str, learners: list[Learner], rng: random.Random
 ) -> int:
-    """A synthetic instructor scores part of the written answers, as formgrader would."""
+    """A synthetic instructor scores part of the graded written answers, as formgrader would."""
     given = 0
+    graded = {o.learner for o in read_report(course, assignment) if o.status == "graded"}
     with Gradebook(course.db_url) as gradebook:
         for learner in learners:
-            if not learner.written or rng.random() >= INSTRUCTOR_GRADES_SHARE:
+            if learner.id not in graded or not learner.written:
+                continue
+            if rng.random() >= INSTRUCTOR_GRADES_SHARE:
                 continue
             submission = gradebook.find_submission(assignment, learner.id)
             for notebook in submission.notebooks:

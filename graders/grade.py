@@ -51,22 +51,20 @@ def inspect_submission(folder: Path, expected: dict[str, set[str]]) -> tuple[lis
     ``expected`` maps each notebook name of the assignment to its graded cell ids.
     """
     flags: list[str] = []
-    if not any(folder.iterdir()):
+    present_files = sorted(p.name for p in folder.iterdir())
+    if not present_files:
         return flags, "the submission folder is empty"
+    if not any((folder / f"{name}.ipynb").exists() for name in expected):
+        wanted = ", ".join(f"{name}.ipynb" for name in expected)
+        return flags, f"no notebook of the assignment ({wanted}); found: {', '.join(present_files)}"
     for name, cell_ids in expected.items():
         path = folder / f"{name}.ipynb"
         if not path.exists():
             flags.append(f"missing notebook {name}.ipynb (scored zero)")
             continue
-        try:
-            nb = nbformat.read(path, as_version=4)
-            nbformat.validate(nb)
-        except UnicodeDecodeError:
-            return flags, f"{name}.ipynb is not UTF-8 text"
-        except json.JSONDecodeError as exc:
-            return flags, f"{name}.ipynb is not valid JSON (line {exc.lineno}, column {exc.colno})"
-        except Exception as exc:  # nbformat's validation and version errors have many types
-            return flags, f"{name}.ipynb is not a valid notebook: {exc.__class__.__name__}"
+        nb, error = read_submitted_notebook(path)
+        if error:
+            return flags, error
         present = {
             cell.metadata.get("nbgrader", {}).get("grade_id")
             for cell in nb.cells
@@ -78,6 +76,27 @@ def inspect_submission(folder: Path, expected: dict[str, set[str]]) -> tuple[lis
                 f"{name}.ipynb: deleted graded cells restored for grading: {', '.join(deleted)}"
             )
     return flags, ""
+
+
+def read_submitted_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
+    """The notebook at ``path``, or a plain explanation of why it cannot be read."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None, f"{path.name} is not UTF-8 text"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno})"
+    if not isinstance(data, dict) or data.get("nbformat") != 4:
+        found = data.get("nbformat") if isinstance(data, dict) else type(data).__name__
+        return None, f"{path.name} is not a valid notebook: nbformat 4 expected, found {found}"
+    try:
+        nb = nbformat.from_dict(data)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat's validation errors have several types
+        return None, f"{path.name} is not a valid notebook: {str(exc).splitlines()[0]}"
+    return nb, ""
 
 
 def _nbgrader_failure(result: dict) -> str:

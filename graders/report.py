@@ -35,7 +35,7 @@ LABELS = {
         "scores": "Phân bố điểm bài làm",
         "score_pct": "Điểm (% tổng điểm)",
         "count": "Số học viên",
-        "items": "Phân tích câu hỏi",
+        "item_analysis": "Phân tích câu hỏi",
         "items_help": "Độ khó: điểm trung bình (%). Độ phân biệt: chênh lệch điểm câu này giữa "
         "nhóm 27% học viên cao điểm nhất và 27% thấp nhất. Câu ai cũng đúng hoặc không ai đúng "
         "cần xem lại.",
@@ -60,6 +60,7 @@ LABELS = {
         "not_gradable": "bài không chấm được",
         "weak": "chưa đạt {n}/{total} năng lực",
         "per_learner": "Bậc đạt được của từng học viên",
+        "pending_mark": "Dấu *: còn câu tự luận chờ giảng viên chấm; bậc có thể tăng sau đó.",
         "learner": "Học viên",
         "policy": "Quy tắc: đạt bậc khi được ít nhất {pct}% số điểm của các câu ở bậc đó "
         "trở xuống (xem docs/rollup.md).",
@@ -82,7 +83,7 @@ LABELS = {
         "scores": "Distribution of submission scores",
         "score_pct": "Score (% of points)",
         "count": "Learners",
-        "items": "Item analysis",
+        "item_analysis": "Item analysis",
         "items_help": "Difficulty: mean score (%). Discrimination: the difference in this item's "
         "score between the top and bottom 27% of learners. Items everybody or nobody gets need "
         "a second look.",
@@ -107,6 +108,7 @@ LABELS = {
         "not_gradable": "submission could not be graded",
         "weak": "{n}/{total} competences not attained",
         "per_learner": "Steps attained by each learner",
+        "pending_mark": "* : a written answer awaits an instructor; the step may rise once graded.",
         "learner": "Learner",
         "policy": "Rule: a step is attained with at least {pct}% of the points of the items at "
         "that step or below (see docs/rollup.md).",

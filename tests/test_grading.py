@@ -116,11 +116,12 @@ def test_learner_who_deleted_a_test_cell_is_flagged_and_still_tested(faulty_coho
     assert scores[removed_id] == maxima[removed_id]  # the restored test ran on a right answer
 
 
-def test_a_missing_notebook_scores_zero_and_is_flagged(faulty_cohort):
+def test_a_renamed_notebook_is_reported_with_the_names_found(faulty_cohort):
     course, assignment, _, _ = faulty_cohort
     outcome = {o.learner: o for o in read_report(course, assignment)}["renamed"]
-    assert outcome.status == "graded" and outcome.score == 0
-    assert any("missing notebook" in flag for flag in outcome.flags)
+    assert outcome.status == "failed"
+    assert "no notebook of the assignment" in outcome.message
+    assert "other.ipynb" in outcome.message
 
 
 def test_grading_again_replaces_results_without_counting_twice(faulty_cohort, tmp_path):
