@@ -108,6 +108,38 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     print(f"{assessed} of {len(rows)} competences assessed")
 
 
+def cmd_check(args: argparse.Namespace) -> None:
+    from curriculum.i18n import set_language
+    from curriculum.selfcheck import format_report, run_visible_checks
+
+    path = Path(args.notebook)
+    if not path.is_file():
+        raise BdhvsError(f"no notebook at {path}")
+    set_language(args.lang)
+    check = run_visible_checks(path)
+    if args.json:
+        payload = {
+            "notebook": check.notebook,
+            "error": check.error,
+            "visible_checks_only": True,
+            "results": [
+                {
+                    "cell": r.cell,
+                    "passed": r.passed,
+                    "message": r.message,
+                    "points": r.points,
+                    "competences": list(r.competences),
+                }
+                for r in check.results
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(check))
+    if check.error:
+        raise BdhvsError(check.error)
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from graders.demo import run_demo
 
@@ -176,6 +208,11 @@ def parser() -> argparse.ArgumentParser:
 
     sub = command("coverage", cmd_coverage, "graded items and points per competence")
     with_course(sub)
+    sub.add_argument("--json", action="store_true")
+
+    sub = command("check", cmd_check, "self-check a notebook with its visible tests only")
+    sub.add_argument("notebook", metavar="NOTEBOOK")
+    sub.add_argument("--lang", choices=("vi", "en"), default="vi")
     sub.add_argument("--json", action="store_true")
 
     sub = command("demo", cmd_demo, "run the whole chain on a synthetic cohort")

@@ -1,0 +1,119 @@
+"""Self-check runs visible tests only and never shows hidden tests, solutions or answer keys."""
+
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from curriculum.selfcheck import format_report, run_visible_checks
+from graders.demo import demo_answers
+
+from conftest import ASSIGNMENTS, notebooks_of, run_bdhvs
+
+SECRET_REGIONS = (
+    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+    ("### BEGIN SOLUTION", "### END SOLUTION"),
+    ("=== BEGIN MARK SCHEME ===", "=== END MARK SCHEME ==="),
+)
+MIN_SECRET_LINE = 12  # shorter lines ("return x", "pass") say nothing about an answer
+
+
+def secret_lines(notebook_path) -> set[str]:
+    """Every meaningful line of hidden tests, solutions and mark schemes in a source notebook."""
+    secrets = set()
+    for cell in nbformat.read(notebook_path, as_version=4).cells:
+        for begin, end in SECRET_REGIONS:
+            pattern = re.escape(begin) + r"(.*?)" + re.escape(end)
+            for region in re.findall(pattern, cell.source, re.S):
+                for line in region.splitlines():
+                    line = line.strip()
+                    if len(line) >= MIN_SECRET_LINE and not line.startswith("#"):
+                        secrets.add(line)
+    return secrets
+
+
+def all_secrets(course, assignment) -> set[str]:
+    secrets = set()
+    for path in notebooks_of(course.source_dir / assignment):
+        secrets |= secret_lines(path)
+    assert secrets, f"{assignment} has hidden tests and solutions to protect"
+    return secrets
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_file_shipped_to_learners_contains_hidden_tests_or_solutions(built_course, assignment):
+    secrets = all_secrets(built_course, assignment)
+    shipped = [p for p in (built_course.release_dir / assignment).rglob("*") if p.is_file()]
+    assert shipped
+    for path in shipped:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaked = [line for line in secrets if line in text]
+        assert not leaked, f"{path.name} ships {leaked[:3]}"
+
+
+def wrong_source_copy(course, assignment, folder):
+    """The instructor's source notebook (hidden tests included) filled with wrong answers."""
+    answers = demo_answers(assignment)
+    source = course.source_dir / assignment / answers["notebook"]
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        cell_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell_id in answers["wrong"]:
+            cell.source = answers["wrong"][cell_id]
+    target = folder / answers["notebook"]
+    nbformat.write(nb, target)
+    return target
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_check_cuts_hidden_tests_out_even_when_the_notebook_holds_them(
+    built_course, assignment, tmp_path
+):
+    notebook = wrong_source_copy(built_course, assignment, tmp_path)
+    check = run_visible_checks(notebook)
+    report = format_report(check)
+    assert check.results
+    # The wrong answers are of the right form: only hidden tests could fail them.
+    assert check.passed >= 1, report
+    for line in all_secrets(built_course, assignment):
+        assert line not in report
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_check_command_on_a_blank_release_fails_every_item_and_mentions_hidden_checks(
+    built_course, assignment, tmp_path
+):
+    release = built_course.release_dir / assignment
+    shutil.copytree(release, tmp_path / assignment)
+    notebook = notebooks_of(tmp_path / assignment)[0]
+    result = run_bdhvs("check", str(notebook), "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["visible_checks_only"] is True
+    assert payload["results"] and not any(r["passed"] for r in payload["results"])
+    text = run_bdhvs("check", str(notebook)).stdout
+    assert "kiểm tra ẩn" in text
+    english = run_bdhvs("check", str(notebook), "--lang", "en").stdout
+    assert "hidden checks" in english
+
+
+def test_check_command_reports_an_unreadable_notebook_clearly(tmp_path):
+    broken = tmp_path / "bai.ipynb"
+    broken.write_text("{ not json", encoding="utf-8")
+    result = run_bdhvs("check", str(broken))
+    assert result.returncode == 2
+    assert "bai.ipynb" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_refuses_sources_that_hold_widget_answer_files(tmp_path):
+    from conftest import REPO
+
+    sources = tmp_path / "sources"
+    shutil.copytree(REPO / "assignments", sources)
+    (sources / ASSIGNMENTS[0] / f"{ASSIGNMENTS[0]}.answers.json").write_text("{}")
+    run_bdhvs("course", "init", str(tmp_path / "c"), "--source", str(sources))
+    result = run_bdhvs("build", "--course", str(tmp_path / "c"))
+    assert result.returncode == 2 and "answer file" in result.stderr
+    assert not list((tmp_path / "c" / "release").iterdir())
