@@ -258,6 +258,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "⚠ Không tính được kết quả với các giá trị này: {error}",
         "en": "⚠ No result can be computed for these values: {error}",
     },
+    # Self-check of visible tests (curriculum.selfcheck).
+    "check.title": {"vi": "Kết quả tự kiểm tra: {name}", "en": "Self-check results: {name}"},
+    "check.passed": {"vi": "đạt các kiểm tra hiển thị", "en": "visible checks passed"},
+    "check.failed": {"vi": "chưa đạt: {message}", "en": "not yet: {message}"},
+    "check.no_message": {"vi": "có lỗi khi chạy", "en": "an error occurred"},
+    "check.item": {
+        "vi": "{cell} ({points:g} điểm; năng lực {competences})",
+        "en": "{cell} ({points:g} points; competences {competences})",
+    },
+    "check.summary": {
+        "vi": "Đạt {passed}/{total} câu ở phần kiểm tra hiển thị.",
+        "en": "{passed} of {total} items pass their visible checks.",
+    },
+    "check.hidden": {
+        "vi": "Lưu ý: các kiểm tra ẩn chỉ chạy khi giảng viên chấm bài, nên điểm chính thức "
+        "có thể thấp hơn. Câu tự luận do giảng viên chấm.",
+        "en": "Note: hidden checks run only when your instructor grades, so the official score "
+        "may be lower. Written answers are graded by your instructor.",
+    },
+    "check.unreadable": {
+        "vi": "Không đọc được sổ tay {name}: {error}",
+        "en": "The notebook {name} cannot be read: {error}",
+    },
+    "check.no_tests": {
+        "vi": "Sổ tay này không có câu nào được chấm tự động.",
+        "en": "This notebook has no automatically graded item.",
+    },
+    "check.button": {"vi": "Kiểm tra bài", "en": "Check my work"},
+    "check.button_help": {
+        "vi": "Lưu bài (Ctrl+S) rồi bấm để chạy các kiểm tra hiển thị",
+        "en": "Save (Ctrl+S), then press to run the visible checks",
+    },
+    "check.running": {
+        "vi": "Đang kiểm tra bản đã lưu của {name}…",
+        "en": "Checking the saved copy of {name}…",
+    },
+    "check.no_path": {
+        "vi": 'Không biết sổ tay nào cần kiểm tra: hãy gọi check_button("ten_bai.ipynb").',
+        "en": 'Which notebook to check is unknown: call check_button("name.ipynb").',
+    },
 }
 
 

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import nbformat
 from nbclient import NotebookClient
 
-from curriculum.i18n import get_language
+from curriculum.i18n import text
 
 __all__ = ["CheckResult", "SelfCheck", "check_button", "format_report", "run_visible_checks"]
 
@@ -29,51 +29,9 @@ HIDDEN_REGION = re.compile(
 )
 CELL_TIMEOUT = 60
 
-MESSAGES = {
-    "title": {"vi": "Kết quả tự kiểm tra: {name}", "en": "Self-check results: {name}"},
-    "passed": {"vi": "đạt các kiểm tra hiển thị", "en": "visible checks passed"},
-    "failed": {"vi": "chưa đạt: {message}", "en": "not yet: {message}"},
-    "no_message": {"vi": "có lỗi khi chạy", "en": "an error occurred"},
-    "item": {
-        "vi": "{cell} ({points:g} điểm; năng lực {competences})",
-        "en": "{cell} ({points:g} points; competences {competences})",
-    },
-    "summary": {
-        "vi": "Đạt {passed}/{total} câu ở phần kiểm tra hiển thị.",
-        "en": "{passed} of {total} items pass their visible checks.",
-    },
-    "hidden": {
-        "vi": "Lưu ý: các kiểm tra ẩn chỉ chạy khi giảng viên chấm bài, nên điểm chính thức "
-        "có thể thấp hơn. Câu tự luận do giảng viên chấm.",
-        "en": "Note: hidden checks run only when your instructor grades, so the official score "
-        "may be lower. Written answers are graded by your instructor.",
-    },
-    "unreadable": {
-        "vi": "Không đọc được sổ tay {name}: {error}",
-        "en": "The notebook {name} cannot be read: {error}",
-    },
-    "no_tests": {
-        "vi": "Sổ tay này không có câu nào được chấm tự động.",
-        "en": "This notebook has no automatically graded item.",
-    },
-    "button": {"vi": "Kiểm tra bài", "en": "Check my work"},
-    "button_help": {
-        "vi": "Lưu bài (Ctrl+S) rồi bấm để chạy các kiểm tra hiển thị",
-        "en": "Save (Ctrl+S), then press to run the visible checks",
-    },
-    "running": {
-        "vi": "Đang kiểm tra bản đã lưu của {name}…",
-        "en": "Checking the saved copy of {name}…",
-    },
-    "no_path": {
-        "vi": 'Không biết sổ tay nào cần kiểm tra: hãy gọi check_button("ten_bai.ipynb").',
-        "en": 'Which notebook to check is unknown: call check_button("name.ipynb").',
-    },
-}
-
 
 def _text(key: str, **fields: object) -> str:
-    return MESSAGES[key][get_language()].format(**fields)
+    return text(f"check.{key}", **fields)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ c.Exchange.root = os.path.join(os.path.dirname(__file__), "exchange")
 
 # A learner who deletes a test cell is still tested: nbgrader puts the cell back before grading.
 c.OverwriteCells.add_missing_cells = True
+
+# What learners see in place of a solution. A comment, not nbgrader's `raise NotImplementedError()`,
+# so "Run All" never stops on an untouched answer and a question answered through a widget still
+# shows its widget. An untouched answer still earns nothing: the tests find no answer.
+c.ClearSolutions.code_stub = {{"python": "# Trả lời tại đây"}}
+c.ClearSolutions.text_stub = "Viết câu trả lời của bạn ở đây."
 """
 
 
