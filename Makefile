@@ -32,7 +32,7 @@ strip: $(STAMP)
 	git ls-files '*.ipynb' | xargs $(BIN)/jupyter nbconvert --clear-output --inplace --log-level=WARN
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=curriculum
+	$(BIN)/jupyter lab curriculum/bat_dau.ipynb
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .ruff_cache

@@ -298,6 +298,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": 'Không biết sổ tay nào cần kiểm tra: hãy gọi check_button("ten_bai.ipynb").',
         "en": 'Which notebook to check is unknown: call check_button("name.ipynb").',
     },
+    # Self-learner progress (curriculum.progress).
+    "progress.not_verified": {
+        "vi": "Tự đánh giá qua các kiểm tra hiển thị; chưa được giảng viên xác nhận.",
+        "en": "Self-assessed through visible checks; not verified by an instructor.",
+    },
+    "progress.empty": {
+        "vi": "Chưa có lần tự kiểm tra nào. Bấm «Kiểm tra bài» ở cuối một bài tập.",
+        "en": "No self-check yet. Press «Check my work» at the end of an assignment.",
+    },
+    "progress.competence": {"vi": "Năng lực", "en": "Competence"},
+    "progress.items_passed": {
+        "vi": "Câu đạt kiểm tra hiển thị",
+        "en": "Items passing visible checks",
+    },
+    "progress.refresh": {"vi": "Cập nhật", "en": "Refresh"},
+    "progress.export": {"vi": "Xuất hồ sơ tự đánh giá", "en": "Export self-assessment"},
+    "progress.exported": {
+        "vi": "Đã ghi hồ sơ tự đánh giá vào tệp {file}.",
+        "en": "The self-assessed record was written to {file}.",
+    },
 }
 
 

@@ -21,6 +21,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from curriculum.i18n import text
+from curriculum.progress import record_check
 
 __all__ = ["CheckResult", "SelfCheck", "check_button", "format_report", "run_visible_checks"]
 
@@ -154,6 +155,7 @@ def check_button(notebook: str | None = None) -> widgets.VBox:
                 return
             print(_text("running", name=Path(target).name))
         check = run_visible_checks(target)
+        record_check(check, target)
         report.clear_output()
         with report:
             print(format_report(check))

@@ -110,6 +110,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
 
 def cmd_check(args: argparse.Namespace) -> None:
     from curriculum.i18n import set_language
+    from curriculum.progress import record_check
     from curriculum.selfcheck import format_report, run_visible_checks
 
     path = Path(args.notebook)
@@ -117,6 +118,7 @@ def cmd_check(args: argparse.Namespace) -> None:
         raise BdhvsError(f"no notebook at {path}")
     set_language(args.lang)
     check = run_visible_checks(path)
+    record_check(check, path)
     if args.json:
         payload = {
             "notebook": check.notebook,

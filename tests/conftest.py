@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from graders.build import build
@@ -18,9 +21,14 @@ BDHVS = Path(sys.executable).parent / "bdhvs"
 ASSIGNMENTS = sorted(p.name for p in REPOSITORY_ASSIGNMENTS.iterdir() if p.is_dir())
 
 
-def run_bdhvs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed console command, as an instructor would."""
-    return subprocess.run([str(BDHVS), *args], capture_output=True, text=True, cwd=cwd)
+def run_bdhvs(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed console command, as an instructor would (``env`` adds variables)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(BDHVS), *args], capture_output=True, text=True, cwd=cwd, env=full_env
+    )
 
 
 def notebooks_of(folder: Path) -> list[Path]:
@@ -45,6 +53,37 @@ def submit_copy(course: Course, learner: str, assignment: str, source_folder: Pa
     folder.mkdir(parents=True, exist_ok=True)
     for path in notebooks_of(source_folder):
         shutil.copy(path, folder / path.name)
+
+
+SECRET_REGIONS = (
+    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+    ("### BEGIN SOLUTION", "### END SOLUTION"),
+    ("=== BEGIN MARK SCHEME ===", "=== END MARK SCHEME ==="),
+)
+MIN_SECRET_LINE = 16  # shorter lines ("return False") say nothing about an answer
+
+
+def secret_lines(notebook_path) -> set[str]:
+    """Every meaningful line of hidden tests, solutions and mark schemes in a source notebook."""
+    secrets = set()
+    for cell in nbformat.read(notebook_path, as_version=4).cells:
+        for begin, end in SECRET_REGIONS:
+            pattern = re.escape(begin) + r"(.*?)" + re.escape(end)
+            for region in re.findall(pattern, cell.source, re.S):
+                for line in region.splitlines():
+                    line = line.strip()
+                    if len(line) >= MIN_SECRET_LINE and not line.startswith("#"):
+                        secrets.add(line)
+    return secrets
+
+
+def all_secrets(course, assignment) -> set[str]:
+    """Secret lines of every source notebook of ``assignment`` in ``course``."""
+    secrets = set()
+    for path in notebooks_of(course.source_dir / assignment):
+        secrets |= secret_lines(path)
+    assert secrets, f"{assignment} has hidden tests and solutions to protect"
+    return secrets
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import ASSIGNMENTS, REPO, secret_lines
 
 LESSON = REPO / "curriculum" / "lessons" / "an_toan_so.ipynb"
 
@@ -32,13 +32,41 @@ def binder_env(tmp_path_factory) -> Path:
         ["bash", str(checkout / "binder" / "postBuild")],
         cwd=checkout,
         check=True,
-        env={"PATH": path, "HOME": str(root)},
+        env={"PATH": path, "HOME": str(root), "REPO_DIR": str(checkout)},
     )
     return env_dir
 
 
 def checkout_of(env_dir: Path) -> Path:
     return env_dir.parent / "repo"
+
+
+def test_binder_image_ships_released_assignments_and_no_answers(binder_env):
+    checkout = checkout_of(binder_env)
+    assert not (checkout / "assignments").exists() and not (checkout / ".git").exists()
+    released = checkout / "bai_tap"
+    assert sorted(p.name for p in released.iterdir()) == ASSIGNMENTS
+    secrets = set()
+    for path in (REPO / "assignments").glob("*/*.ipynb"):
+        secrets |= secret_lines(path)
+    for path in checkout.rglob("*"):
+        if path.is_file() and path.suffix in {".ipynb", ".json", ".py", ".md", ".txt"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            leaked = [line for line in secrets if line in text]
+            assert not leaked, f"{path.relative_to(checkout)} ships {leaked[:2]}"
+
+
+def test_binder_opens_the_start_page(binder_env):
+    config = binder_env.parent / ".jupyter" / "jupyter_server_config.py"
+    assert "curriculum/bat_dau.ipynb" in config.read_text()
+    assert (checkout_of(binder_env) / "curriculum" / "bat_dau.ipynb").is_file()
+
+
+def test_binder_post_build_refuses_to_run_outside_a_binder_build(tmp_path):
+    done = subprocess.run(
+        ["bash", str(REPO / "binder" / "postBuild")], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "Binder build" in done.stderr
 
 
 def test_binder_environment_runs_a_lesson_with_papermill(binder_env, tmp_path):

@@ -1,4 +1,4 @@
-"""Every lesson notebook runs top to bottom, headless, with no error."""
+"""The start page and every lesson notebook run top to bottom, headless, with no error."""
 
 from pathlib import Path
 
@@ -7,7 +7,10 @@ import pytest
 
 from conftest import REPO
 
-LESSONS = sorted((REPO / "curriculum" / "lessons").glob("*.ipynb"))
+LESSONS = [
+    REPO / "curriculum" / "bat_dau.ipynb",
+    *sorted((REPO / "curriculum" / "lessons").glob("*.ipynb")),
+]
 
 
 def test_there_are_lessons():

@@ -1,7 +1,6 @@
 """Self-check runs visible tests only and never shows hidden tests, solutions or answer keys."""
 
 import json
-import re
 import shutil
 
 import nbformat
@@ -10,36 +9,7 @@ import pytest
 from curriculum.selfcheck import format_report, run_visible_checks
 from graders.demo import demo_answers
 
-from conftest import ASSIGNMENTS, notebooks_of, run_bdhvs
-
-SECRET_REGIONS = (
-    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
-    ("### BEGIN SOLUTION", "### END SOLUTION"),
-    ("=== BEGIN MARK SCHEME ===", "=== END MARK SCHEME ==="),
-)
-MIN_SECRET_LINE = 12  # shorter lines ("return x", "pass") say nothing about an answer
-
-
-def secret_lines(notebook_path) -> set[str]:
-    """Every meaningful line of hidden tests, solutions and mark schemes in a source notebook."""
-    secrets = set()
-    for cell in nbformat.read(notebook_path, as_version=4).cells:
-        for begin, end in SECRET_REGIONS:
-            pattern = re.escape(begin) + r"(.*?)" + re.escape(end)
-            for region in re.findall(pattern, cell.source, re.S):
-                for line in region.splitlines():
-                    line = line.strip()
-                    if len(line) >= MIN_SECRET_LINE and not line.startswith("#"):
-                        secrets.add(line)
-    return secrets
-
-
-def all_secrets(course, assignment) -> set[str]:
-    secrets = set()
-    for path in notebooks_of(course.source_dir / assignment):
-        secrets |= secret_lines(path)
-    assert secrets, f"{assignment} has hidden tests and solutions to protect"
-    return secrets
+from conftest import ASSIGNMENTS, all_secrets, notebooks_of, run_bdhvs
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
