@@ -1,0 +1,56 @@
+"""The curriculum's modules: one JSON description each, beside this file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import jsonschema
+
+from curriculum.framework import load_framework
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title_vi: str
+    title_en: str
+    lesson: str
+    assignment: str
+    competences: tuple[str, ...]
+    minutes: int
+
+    def title(self, lang: str = "vi") -> str:
+        return self.title_vi if lang == "vi" else self.title_en
+
+
+@cache
+def load_modules() -> tuple[Module, ...]:
+    """Every module description, validated, in id order."""
+    schema = json.loads(
+        resources.files("curriculum").joinpath("modules.schema.json").read_text(encoding="utf-8")
+    )
+    known = load_framework().competences
+    modules = []
+    for entry in sorted(resources.files(__name__).iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".json"):
+            continue
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        jsonschema.validate(data, schema)
+        unknown = [c for c in data["competences"] if c not in known]
+        if unknown or data["id"] != entry.name.removesuffix(".json"):
+            raise ValueError(f"{entry.name}: bad id or unknown competences {unknown}")
+        modules.append(
+            Module(
+                id=data["id"],
+                title_vi=data["title"]["vi"],
+                title_en=data["title"]["en"],
+                lesson=data["lesson"],
+                assignment=data["assignment"],
+                competences=tuple(data["competences"]),
+                minutes=data["minutes"],
+            )
+        )
+    return tuple(modules)
