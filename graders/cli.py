@@ -94,18 +94,23 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     else:
         source_dir = REPOSITORY_ASSIGNMENTS
         assignments = sorted(p.name for p in source_dir.iterdir() if p.is_dir())
-    rows = coverage(source_dir, assignments)
+    report = coverage(source_dir, assignments)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(report, ensure_ascii=False, indent=2))
         return
     print(f"{'competence':<11}{'auto':>5}{'manual':>7}{'points':>8}  name")
-    for row in rows:
+    for row in report["competences"]:
+        mark = "" if row["well_covered"] else "  <- fewer than 2 auto-graded items"
         print(
             f"{row['competence']:<11}{row['auto_items']:>5}{row['manual_items']:>7}"
-            f"{row['points']:>8g}  {row['name']}"
+            f"{row['points']:>8g}  {row['name']}{mark}"
         )
-    assessed = sum(1 for r in rows if r["auto_items"] or r["manual_items"])
-    print(f"{assessed} of {len(rows)} competences assessed")
+    covered = sum(r["well_covered"] for r in report["competences"])
+    print(f"{covered} of {len(report['competences'])} competences well covered")
+    for row in report["paths"]:
+        state = "fully assessable" if row["fully_assessable"] else "cannot assess"
+        missing = f": {', '.join(row['unassessable'])}" if row["unassessable"] else ""
+        print(f"path {row['path']}: {state}{missing}")
 
 
 def cmd_check(args: argparse.Namespace) -> None:

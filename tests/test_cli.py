@@ -95,8 +95,10 @@ def test_framework_prints_every_competence_and_step():
 
 
 def test_coverage_counts_items_and_points_per_competence(tmp_path):
-    rows = json.loads(run_bdhvs("coverage", "--json", cwd=tmp_path).stdout)
+    report = json.loads(run_bdhvs("coverage", "--json", cwd=tmp_path).stdout)
+    rows = report["competences"]
     assert len(rows) == 24
+    assert {p["path"] for p in report["paths"]} == {"officials", "students", "citizens", "workers"}
     assessed = [r for r in rows if r["auto_items"]]
     assert assessed and all(r["points"] > 0 for r in assessed)
     assert sum(r["manual_items"] for r in rows) >= 1

@@ -67,7 +67,7 @@ def test_policy_rejects_thresholds_outside_zero_to_one():
 
 
 def test_path_is_completed_only_when_every_requirement_is_met():
-    path = LearningPath("p", "vi", "en", (Requirement("4.1", 2), Requirement("4.2", 1)))
+    path = LearningPath("p", "vi", "en", (Requirement("4.1", 2), Requirement("4.2", 1)), ())
     results = {
         "4.1": CompetenceResult("4.1", 2, 1.0, 1, 1),
         "4.2": CompetenceResult("4.2", 0, 0.0, 0, 1),
@@ -79,5 +79,5 @@ def test_path_is_completed_only_when_every_requirement_is_met():
 
 
 def test_requirement_on_an_unassessed_competence_is_not_met():
-    path = LearningPath("p", "vi", "en", (Requirement("6.1", 1),))
+    path = LearningPath("p", "vi", "en", (Requirement("6.1", 1),), ())
     assert path_progress(path, {}).missing == ("6.1",)

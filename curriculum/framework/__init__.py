@@ -65,6 +65,7 @@ class LearningPath:
     target_group_vi: str
     target_group_en: str
     requirements: tuple[Requirement, ...]
+    modules: tuple[str, ...]
 
     def target_group(self, lang: str = "vi") -> str:
         return self.target_group_vi if lang == "vi" else self.target_group_en
@@ -161,6 +162,7 @@ def load_framework() -> Framework:
                 target_group_vi=path["target_group"]["vi"],
                 target_group_en=path["target_group"]["en"],
                 requirements=requirements,
+                modules=tuple(path["modules"]),
             )
         )
     return Framework(
