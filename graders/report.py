@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from curriculum.framework import load_framework
+from curriculum.modules import load_modules
 from graders import plots
 from graders.course import Course
 from graders.records import build_records
@@ -60,6 +61,7 @@ LABELS = {
         "not_gradable": "bài không chấm được",
         "weak": "chưa đạt {n}/{total} năng lực",
         "per_learner": "Bậc đạt được của từng học viên",
+        "next": "Học phần nên học tiếp",
         "pending_mark": "Dấu *: còn câu tự luận chờ giảng viên chấm; bậc có thể tăng sau đó.",
         "learner": "Học viên",
         "policy": "Quy tắc: đạt bậc khi được ít nhất {pct}% số điểm của các câu ở bậc đó "
@@ -108,6 +110,7 @@ LABELS = {
         "not_gradable": "submission could not be graded",
         "weak": "{n}/{total} competences not attained",
         "per_learner": "Steps attained by each learner",
+        "next": "Recommended next modules",
         "pending_mark": "* : a written answer awaits an instructor; the step may rise once graded.",
         "learner": "Learner",
         "policy": "Rule: a step is attained with at least {pct}% of the points of the items at "
@@ -166,6 +169,13 @@ def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def next_modules(record: dict[str, Any], lang: str) -> str:
+    """Modules that teach the competences this learner has not attained yet, in module order."""
+    gaps = {c for c, entry in record["competences"].items() if entry["step"] == 0}
+    titles = [m.title(lang) for m in load_modules() if gaps.intersection(m.competences)]
+    return "; ".join(titles)
 
 
 def report_context(course: Course, lang: str, policy: RollupPolicy) -> dict[str, Any]:
@@ -280,6 +290,7 @@ def report_context(course: Course, lang: str, policy: RollupPolicy) -> dict[str,
         "assessed": assessed,
         "comp_label": comp_label,
         "records": records,
+        "next_modules": {r["learner"]: next_modules(r, lang) for r in records},
     }
 
 

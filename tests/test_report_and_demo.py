@@ -22,6 +22,16 @@ def test_report_is_one_offline_file_with_plots(graded_course, tmp_path):
     assert "Báo cáo lớp học" in html and "perfect" in html and "blank" in html
 
 
+def test_report_recommends_modules_for_each_learners_gaps(graded_course):
+    from graders.records import build_records
+    from graders.report import next_modules
+
+    records = {r["learner"]: r for r in build_records(graded_course)}
+    assert next_modules(records["perfect"], "vi") == ""
+    assert "An toàn số" in next_modules(records["blank"], "vi")
+    assert "Digital safety" in next_modules(records["blank"], "en")
+
+
 def test_report_speaks_english_on_request(graded_course, tmp_path):
     result = run_bdhvs(
         "report",
