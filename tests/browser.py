@@ -1,11 +1,12 @@
-"""Helpers for the browser tests: a real JupyterLab server and a headless Chromium.
+"""Helpers for the browser tests: real Jupyter servers and a headless Chromium.
 
-Not tests themselves. :func:`jupyter_lab` runs ``jupyter lab`` on the loopback interface with
+Not tests themselves. :func:`jupyter_lab` and :func:`jupyter_notebook` run JupyterLab and
+Notebook 7, and :func:`voila` runs Voilà on one notebook, each on the loopback interface with
 a random token and everything that would reach the internet or interrupt a learner switched
 off (news, update checks, extension manager, saved workspaces); :func:`chromium_page` drives
-the system's Chromium through Playwright; the remaining functions act on a notebook the way
-a learner does, through menus, clicks and keys, and wait on what the page shows rather than
-for fixed times.
+the system's Chromium through Playwright, which can reach nothing but the loopback interface;
+the remaining functions act on a notebook the way a learner does, through menus, clicks and
+keys, and wait on what the page shows rather than for fixed times.
 
 Playwright's own browser download is not used: the browser is the distribution's Chromium
 (``apt-get install chromium``), or the one named by the BDHVS_CHROMIUM environment variable.
@@ -13,6 +14,7 @@ Playwright's own browser download is not used: the browser is the distribution's
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import importlib.util
 import json
@@ -31,8 +33,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -50,6 +52,10 @@ CHROMIUM_ARGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Host names resolve to nothing, so a page cannot load what it links from the web (Voilà's
+    # page links a web font from a CDN), and no proxy from the environment is used.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--no-proxy-server",
 )
 
 SERVER_START_SECONDS = 90
@@ -59,7 +65,8 @@ UI_TIMEOUT_MS = 30_000
 KERNEL_TIMEOUT_MS = 120_000
 """How long a kernel may take to start, or a notebook to run, on a slow CI machine."""
 
-# JupyterLab settings a learner would otherwise be asked about, or that fetch from the web.
+# JupyterLab and Notebook 7 settings a learner would otherwise be asked about, or that fetch
+# from the web.
 _LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
@@ -92,8 +99,8 @@ def require_browser_support() -> None:
 
 
 @dataclass(frozen=True)
-class Lab:
-    """A running JupyterLab server."""
+class Server(abc.ABC):
+    """A running server: JupyterLab, Notebook 7 or Voilà."""
 
     url: str
     """Base URL, ending with a slash, e.g. ``http://127.0.0.1:8899/``."""
@@ -103,27 +110,34 @@ class Lab:
     log: Path
     """The server's output (server and kernel messages)."""
 
-    def notebook_url(self, name: str) -> str:
-        """The address that opens notebook ``name`` (relative to root) in a fresh layout."""
-        # ``reset`` drops the saved layout, so no notebook from an earlier test reopens.
-        return f"{self.url}lab/tree/{quote(name)}?token={self.token}&reset"
+    title: ClassVar[str]
+    """What the server is called in error messages."""
 
-    def api(self, method: str, path: str) -> Any:
-        """Call the server's REST API; returns the decoded JSON answer, or None."""
+    @classmethod
+    def on_free_port(cls, root: Path, log: Path) -> Self:
+        """The server's address and token, before it starts: a free port, a new token."""
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        return cls(url=f"http://127.0.0.1:{port}/", token=secrets.token_hex(24), root=root, log=log)
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.url).port or 80
+
+    def request(self, method: str, path: str) -> bytes:
+        """Send a request, with the token, to ``path`` (relative to url); returns the body."""
         request = urllib.request.Request(
             self.url + path.lstrip("/"),
             method=method,
             headers={"Authorization": f"token {self.token}"},
         )
         with _direct.open(request, timeout=10) as response:
-            body = response.read()
-        return json.loads(body) if body else None
+            return response.read()
 
-    def shut_down_kernels(self) -> None:
-        """End every notebook session and its kernel, as closing the notebooks would."""
-        for session in self.api("GET", "api/sessions"):
-            with contextlib.suppress(urllib.error.HTTPError):
-                self.api("DELETE", f"api/sessions/{session['id']}")
+    @abc.abstractmethod
+    def is_answering(self) -> bool:
+        """Whether the server has started and answers HTTP requests."""
 
     def log_tail(self, lines: int = 40) -> str:
         with contextlib.suppress(OSError):
@@ -131,70 +145,208 @@ class Lab:
         return "(no server log)"
 
 
+@dataclass(frozen=True)
+class Lab(Server):
+    """A running Jupyter server showing JupyterLab."""
+
+    title: ClassVar[str] = "JupyterLab"
+    command: ClassVar[str] = "lab"
+    """The ``jupyter`` subcommand that starts this interface."""
+    settings_apps: ClassVar[tuple[str, ...]] = ("LabApp",)
+    """The applications whose settings and workspace folders are moved to a temporary folder."""
+
+    def notebook_url(self, name: str) -> str:
+        """The address that opens notebook ``name`` (relative to root) in a fresh layout."""
+        # ``reset`` drops the saved layout, so no notebook from an earlier test reopens.
+        return f"{self.url}lab/tree/{quote(name)}?token={self.token}&reset"
+
+    def api(self, method: str, path: str) -> Any:
+        """Call the server's REST API; returns the decoded JSON answer, or None."""
+        body = self.request(method, path)
+        return json.loads(body) if body else None
+
+    def is_answering(self) -> bool:
+        try:
+            status = self.api("GET", "api/status")
+        except (OSError, ValueError):
+            return False
+        return isinstance(status, dict)
+
+    def shut_down_kernels(self) -> None:
+        """End every notebook session and its kernel, as closing the notebooks would."""
+        for session in self.api("GET", "api/sessions"):
+            with contextlib.suppress(urllib.error.HTTPError):
+                self.api("DELETE", f"api/sessions/{session['id']}")
+
+    def wait_for_idle_kernel(self, page: Page, name: str) -> None:
+        """Wait until the page shows notebook ``name``'s kernel connected and idle.
+
+        The status bar, unlike the toolbar's execution indicator, says "Idle" only once the
+        kernel has started and the page is connected to it.
+        """
+        from playwright.sync_api import expect
+
+        status = page.locator(f'#jp-main-statusbar [title="Change kernel for {name}"]')
+        expect(status).to_have_text(_IDLE_KERNEL, timeout=KERNEL_TIMEOUT_MS)
+
+
+@dataclass(frozen=True)
+class Notebook7(Lab):
+    """A running Jupyter server showing Notebook 7, one document per browser tab."""
+
+    title: ClassVar[str] = "Jupyter Notebook"
+    command: ClassVar[str] = "notebook"
+    # Notebook 7 reads its settings through the JupyterLab server extension it runs with, so
+    # both applications get the same folders.
+    settings_apps: ClassVar[tuple[str, ...]] = ("LabApp", "JupyterNotebookApp")
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}notebooks/{quote(name)}?token={self.token}"
+
+    def wait_for_idle_kernel(self, page: Page, name: str) -> None:
+        # No status bar here. The toolbar's execution indicator says "idle" while the page
+        # still has "No Kernel", then goes through "initializing" and "connecting": once the
+        # kernel is named, "idle" means started and connected.
+        from playwright.sync_api import expect
+
+        toolbar = page.locator(".jp-NotebookPanel-toolbar")
+        kernel = toolbar.locator(".jp-Toolbar-kernelName")
+        expect(kernel).not_to_have_text(
+            re.compile(r"^\s*(No Kernel)?\s*$"), timeout=KERNEL_TIMEOUT_MS
+        )
+        indicator = toolbar.locator(".jp-Notebook-ExecutionIndicator")
+        expect(indicator).to_have_attribute("data-status", "idle", timeout=KERNEL_TIMEOUT_MS)
+
+
+@dataclass(frozen=True)
+class Voila(Server):
+    """A running Voilà, serving one notebook as an application at its base URL."""
+
+    title: ClassVar[str] = "Voilà"
+
+    def page_url(self) -> str:
+        """The address that runs the notebook in a new kernel and shows its outputs."""
+        return f"{self.url}?token={self.token}"
+
+    def is_answering(self) -> bool:
+        # Ask for one of Voilà's own scripts: any address outside /voila/ runs the notebook.
+        try:
+            self.request("HEAD", "voila/static/voila.js")
+        except OSError:
+            return False
+        return True
+
+
 # Loopback only: never send requests to the server through a proxy from the environment.
 _direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _is_answering(lab: Lab) -> bool:
-    try:
-        status = lab.api("GET", "api/status")
-    except (OSError, ValueError):
-        return False
-    return isinstance(status, dict)
-
-
-@contextlib.contextmanager
-def jupyter_lab(root: Path, log: Path) -> Iterator[Lab]:
+def jupyter_lab(root: Path, log: Path) -> contextlib.AbstractContextManager[Lab]:
     """Run JupyterLab serving ``root``, writing its output to ``log``; stop it on exit.
 
     Configuration, settings, workspaces and runtime files go to a temporary folder, so the
     user's own Jupyter set-up plays no part and nothing is left behind.
     """
-    state = Path(tempfile.mkdtemp(prefix="bdhvs-lab-"))
+    return _jupyter_server(Lab, root, log)
+
+
+def jupyter_notebook(root: Path, log: Path) -> contextlib.AbstractContextManager[Notebook7]:
+    """Run Notebook 7 serving ``root``, like :func:`jupyter_lab`."""
+    return _jupyter_server(Notebook7, root, log)
+
+
+_LabT = TypeVar("_LabT", bound=Lab)
+
+
+@contextlib.contextmanager
+def _jupyter_server(kind: type[_LabT], root: Path, log: Path) -> Iterator[_LabT]:
+    with _state_folder() as state:
+        _write_lab_settings(state / "user-settings")
+        server = kind.on_free_port(root, log)
+        command = [
+            *(sys.executable, "-m", "jupyter", kind.command, "--no-browser"),
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={server.port}",
+            "--ServerApp.port_retries=0",
+            # CI machines often run everything as root, which the server refuses by default.
+            "--ServerApp.allow_root=True",
+            f"--IdentityProvider.token={server.token}",
+            f"--ServerApp.root_dir={root}",
+            # The JupyterLab server extension answers the news and update checks of both
+            # interfaces; Notebook 7 has no switches of its own for them.
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+        ]
+        for app in kind.settings_apps:
+            command.append(f"--{app}.user_settings_dir={state / 'user-settings'}")
+            command.append(f"--{app}.workspaces_dir={state / 'workspaces'}")
+        with _running(server, command, state):
+            yield server
+
+
+def _write_lab_settings(folder: Path) -> None:
     for name, settings in _LAB_SETTINGS.items():
-        path = state / "user-settings" / name
+        path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(settings), encoding="utf-8")
-    port = _free_port()
-    lab = Lab(url=f"http://127.0.0.1:{port}/", token=secrets.token_hex(24), root=root, log=log)
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        # CI machines often run everything as root, which the server refuses by default.
-        "--ServerApp.allow_root=True",
-        f"--IdentityProvider.token={lab.token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
-        f"--LabApp.user_settings_dir={state / 'user-settings'}",
-        f"--LabApp.workspaces_dir={state / 'workspaces'}",
-    ]
+
+
+@contextlib.contextmanager
+def voila(notebook: Path, log: Path) -> Iterator[Voila]:
+    """Run Voilà serving ``notebook``, writing its output to ``log``; stop it on exit.
+
+    Voilà runs the notebook in a new kernel, started in the notebook's folder, for every page
+    load. Its page links a web font from a CDN (and MathJax, for formulas): the browser from
+    :func:`chromium_page` cannot resolve those names, so nothing reaches the internet.
+    """
+    with _state_folder() as state:
+        server = Voila.on_free_port(notebook.parent, log)
+        (state / "connections").mkdir()
+        command = [
+            *(sys.executable, "-m", "voila", notebook.name, "--no-browser"),
+            "--Voila.ip=127.0.0.1",
+            f"--Voila.port={server.port}",
+            "--Voila.port_retries=0",
+            f"--Voila.token={server.token}",
+            f"--Voila.connection_dir_root={state / 'connections'}",
+            # An error in the notebook shows its traceback on the page, for the screenshot.
+            "--VoilaConfiguration.show_tracebacks=True",
+        ]
+        with _running(server, command, state):
+            yield server
+
+
+@contextlib.contextmanager
+def _state_folder() -> Iterator[Path]:
+    """A temporary folder for a server's configuration, settings and runtime files."""
+    state = Path(tempfile.mkdtemp(prefix="bdhvs-server-"))
+    try:
+        yield state
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _running(server: Server, command: list[str], state: Path) -> Iterator[None]:
+    """Run ``command`` in ``server.root``, wait until ``server`` answers, stop it on exit.
+
+    Jupyter configuration and runtime files go to ``state``, so the user's own Jupyter
+    set-up plays no part.
+    """
     environment = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(state / "config"),
         "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
         "PYTHONUNBUFFERED": "1",
     }
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as output:
+    server.log.parent.mkdir(parents=True, exist_ok=True)
+    with open(server.log, "wb") as output:
         # A session of its own, so that kernels left by a server that had to be killed can
         # be ended with it.
-        server = subprocess.Popen(
+        process = subprocess.Popen(
             command,
-            cwd=root,
+            cwd=server.root,
             env=environment,
             stdin=subprocess.DEVNULL,
             stdout=output,
@@ -202,23 +354,26 @@ def jupyter_lab(root: Path, log: Path) -> Iterator[Lab]:
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not _is_answering(lab):
-            if server.poll() is not None:
-                raise RuntimeError(
-                    f"JupyterLab exited with code {server.returncode} before answering:\n"
-                    + lab.log_tail()
-                )
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"JupyterLab did not answer at {lab.url} within {SERVER_START_SECONDS} s:\n"
-                    + lab.log_tail()
-                )
-            time.sleep(0.25)
-        yield lab
+        _wait_until_answering(server, process)
+        yield
     finally:
-        _stop(server)
-        shutil.rmtree(state, ignore_errors=True)
+        _stop(process)
+
+
+def _wait_until_answering(server: Server, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while not server.is_answering():
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{server.title} exited with code {process.returncode} before answering:\n"
+                + server.log_tail()
+            )
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"{server.title} did not answer at {server.url} within {SERVER_START_SECONDS} s:\n"
+                + server.log_tail()
+            )
+        time.sleep(0.25)
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
@@ -260,28 +415,16 @@ def chromium_page(width: int = 1280, height: int = 960) -> Iterator[Page]:
             context.close()
 
 
-def open_notebook(page: Page, lab: Lab, path: str) -> Locator:
+def open_notebook(page: Page, server: Lab, path: str) -> Locator:
     """Open the notebook at ``path`` (relative to the server root) and wait for its kernel.
 
-    Returns the notebook's panel, the only one in the freshly reset layout.
+    Returns the notebook's panel, the only one on the page.
     """
-    page.goto(lab.notebook_url(path))
+    page.goto(server.notebook_url(path))
     panel = page.locator(".jp-NotebookPanel")
     panel.wait_for(state="visible", timeout=KERNEL_TIMEOUT_MS)
-    wait_for_idle_kernel(page, PurePosixPath(path).name)
+    server.wait_for_idle_kernel(page, PurePosixPath(path).name)
     return panel
-
-
-def wait_for_idle_kernel(page: Page, name: str) -> None:
-    """Wait until the status bar shows notebook ``name``'s kernel connected and idle.
-
-    The status bar, unlike the toolbar's execution indicator, says "Idle" only once the
-    kernel has started and the page is connected to it.
-    """
-    from playwright.sync_api import expect
-
-    status = page.locator(f'#jp-main-statusbar [title="Change kernel for {name}"]')
-    expect(status).to_have_text(_IDLE_KERNEL, timeout=KERNEL_TIMEOUT_MS)
 
 
 _IDLE_KERNEL = re.compile(r"^(?!No Kernel).+\|\s*Idle\s*$")
