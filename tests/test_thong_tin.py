@@ -1,0 +1,97 @@
+"""The offline search simulation and source checklist of the thong_tin module."""
+
+from datetime import date
+
+import pytest
+
+from curriculum.thong_tin import (
+    CAU_HOI_NGUON,
+    KHO_MO_PHONG,
+    danh_gia_nguon,
+    doc_ngay,
+    ket_qua_html,
+    phan_tich_truy_van,
+    search_explorer,
+    source_checklist,
+    tim_kiem,
+)
+
+
+def ma(truy_van):
+    return [trang.ma for trang in tim_kiem(truy_van)]
+
+
+def test_collection_is_well_formed():
+    codes = [trang.ma for trang in KHO_MO_PHONG]
+    assert len(codes) == len(set(codes))
+    for trang in KHO_MO_PHONG:
+        doc_ngay(trang.ngay)
+        assert ".example" not in trang.noi_dung and "http" not in trang.noi_dung
+
+
+def test_query_is_read_into_parts():
+    tv = phan_tich_truy_van('Tiếp “công dân” -quảng site:GOV.VN "" -')
+    assert tv.tu_khoa == ("tiếp",)
+    assert tv.cum_tu == ("công dân",)
+    assert tv.loai_tru == ("quảng",)
+    assert tv.site == "gov.vn"
+    assert tv.bo_qua == ('""', "-")
+
+
+def test_keywords_must_all_appear_as_whole_words():
+    assert ma("tuyển dụng công chức") == ["T04", "T03"]
+    assert ma("căn cước phạt") == ["T07", "T06", "T05"]
+    assert ma("cước") == ma("căn cước")
+    assert ma("ăn") == []  # not a substring match inside "căn"
+
+
+def test_site_filter_keeps_state_bodies_only():
+    assert ma("tuyển dụng công chức site:gov.vn") == ["T03"]
+    assert ma('"hồ sơ trực tuyến" site:gov.vn') == ["T10"]
+
+
+def test_phrase_and_exclusion():
+    assert ma('"tiếp công dân"') == ["T01", "T02"]
+    assert ma("tiểu đường -mua") == ["T09"]
+
+
+def test_case_and_unicode_normalisation():
+    decomposed = "TIE\u0302\u0301P CÔNG DÂN"
+    assert ma(decomposed) == ma("tiếp công dân")
+
+
+def test_empty_and_unknown_site():
+    assert tim_kiem("") == []
+    assert tim_kiem("-phạt") == []
+    with pytest.raises(ValueError):
+        tim_kiem("phạt site:abc.vn")
+    assert "site:gov.vn" in ket_qua_html("phạt site:abc.vn")
+    with pytest.raises(TypeError):
+        phan_tich_truy_van(None)
+
+
+def test_html_escapes_and_counts():
+    out = ket_qua_html("<b>")
+    assert "<b>" not in out.replace("<b>Máy", "").replace("<b>Số", "")
+    assert "Số kết quả:</b> 0" in out
+
+
+def test_doc_ngay():
+    assert doc_ngay("05/10/2026") == date(2026, 10, 5)
+
+
+def test_source_scores():
+    assert danh_gia_nguon(set())[0] == 0
+    assert danh_gia_nguon({ma for ma, _, _ in CAU_HOI_NGUON})[0] == 10
+    assert danh_gia_nguon({"ai", "can_cu", "ngay"})[1].startswith("Chưa đủ chắc")
+    assert danh_gia_nguon({"ai", "can_cu", "ngay", "doc_lap", "binh_tinh", "x"})[0] == 7
+    assert danh_gia_nguon({"goc", "ai", "can_cu", "ngay"})[1].startswith("Đáng tin")
+
+
+def test_widgets_build_and_react():
+    sim = search_explorer("tiểu đường")
+    sim.controls["truy_van"].value = "tiểu đường -mua"
+    assert "T09" in sim._html.value and "T08" not in sim._html.value
+    checklist = source_checklist()
+    checklist.controls["goc"].value = True
+    assert "3/10" in checklist._html.value
