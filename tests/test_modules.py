@@ -56,3 +56,22 @@ def test_demo_answers_cover_every_answer_cell(module):
     assert set(answers["wrong"]) == code_answers
     assert set(answers["written"]) == written
     assert all(len(texts) >= 2 for texts in answers["written"].values())
+
+
+def test_every_competence_is_assessed_twice_and_every_path_is_fully_assessable():
+    from graders.coverage import coverage
+
+    assignments = sorted(m.assignment for m in MODULES)
+    report = coverage(REPO / "assignments", assignments)
+    thin = [r["competence"] for r in report["competences"] if not r["well_covered"]]
+    assert not thin, f"competences with fewer than two auto-graded items: {thin}"
+    for path in report["paths"]:
+        assert path["fully_assessable"], f"{path['path']}: {path['unassessable']}"
+
+
+def test_learning_paths_list_only_existing_modules():
+    from curriculum.framework import load_framework
+
+    for path in load_framework().paths:
+        assert path.modules
+        assert set(path.modules) <= set(IDS), path.id
