@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from curriculum.framework import load_framework
+from graders.credential_commands import add_commands as add_credential_commands
 from graders.errors import BdhvsError
 from graders.rollup import DEFAULT_MASTERY, RollupPolicy
 
@@ -36,7 +37,15 @@ def cmd_grade(args: argparse.Namespace) -> None:
     from graders.grade import grade, report_path
 
     course = Course.open(args.course)
-    outcomes = grade(course, args.assignment, progress=not args.quiet)
+    outcomes = grade(
+        course,
+        args.assignment,
+        progress=not args.quiet,
+        engine=args.engine,
+        workers=args.workers,
+        force=args.force,
+        say=print,
+    )
     graded = [o for o in outcomes if o.status == "graded"]
     failed = [o for o in outcomes if o.status == "failed"]
     print(f"{args.assignment}: {len(graded)} graded, {len(failed)} failed, {len(outcomes)} in all")
@@ -50,13 +59,22 @@ def cmd_grade(args: argparse.Namespace) -> None:
 
 def cmd_records(args: argparse.Namespace) -> None:
     from graders.course import Course
+    from graders.exports import write_exports
+    from graders.issuer import home_page, load_issuer
     from graders.records import build_records, write_records
 
     course = Course.open(args.course)
+    issuer = load_issuer(Path(args.key)) if args.key else None
+    home = home_page(args.home_page, issuer)
     records = build_records(course, RollupPolicy(args.mastery))
     out = write_records(records, Path(args.out))
     print(f"{len(records)} learner records -> {out / 'learners'}")
     print(f"table -> {out / 'records.csv'}")
+    exports = write_exports(
+        records, out, home_page=home, issuer=issuer, lang=args.lang, pdf=args.pdf
+    )
+    for line in exports.lines():
+        print(line)
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -150,7 +168,8 @@ def cmd_check(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     from graders.demo import run_demo
 
-    run_demo(Path(args.out), learners=args.learners, seed=args.seed)
+    key = Path(args.key) if args.key else None
+    run_demo(Path(args.out), learners=args.learners, seed=args.seed, key=key, pdf=args.pdf)
 
 
 def _mastery(value: str) -> float:
@@ -197,11 +216,26 @@ def parser() -> argparse.ArgumentParser:
     with_course(sub)
     sub.add_argument("assignment", metavar="ASSIGNMENT")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.add_argument(
+        "--engine",
+        choices=("fork", "nbgrader"),
+        default="fork",
+        help="fork: nbgrader's pipeline with sandboxed parallel execution (default); "
+        "nbgrader: nbgrader's own autograde, one kernel per notebook",
+    )
+    sub.add_argument("--workers", type=_positive, help="notebooks run at once (default: cores)")
+    sub.add_argument(
+        "--force", action="store_true", help="grade again learners whose work has not changed"
+    )
 
     sub = command("records", cmd_records, "write one competency record per learner")
     with_course(sub)
     sub.add_argument("--out", required=True, metavar="OUTDIR")
     sub.add_argument("--mastery", type=_mastery, default=DEFAULT_MASTERY, help="step threshold")
+    sub.add_argument("--key", metavar="FILE", help="issuer key: also issue signed credentials")
+    sub.add_argument("--home-page", metavar="URL", help="the organisation's home page for xAPI")
+    sub.add_argument("--lang", choices=("vi", "en"), default="vi", help="certificate language")
+    sub.add_argument("--pdf", action="store_true", help="also print certificates to PDF")
 
     sub = command("report", cmd_report, "write the cohort report as one HTML file")
     with_course(sub)
@@ -226,6 +260,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--learners", type=_positive, default=50)
     sub.add_argument("--out", default="demo-output", metavar="DIR")
     sub.add_argument("--seed", type=int, default=2025)
+    sub.add_argument("--key", metavar="FILE", help="issuer key (default: a demo key)")
+    sub.add_argument("--pdf", action="store_true", help="also print certificates to PDF")
+
+    add_credential_commands(commands)
     return top
 
 

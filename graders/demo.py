@@ -23,12 +23,16 @@ from nbgrader.api import Gradebook
 from graders.build import build
 from graders.course import Course, init_course
 from graders.errors import BdhvsError
+from graders.exports import write_exports
 from graders.grade import grade, read_report
+from graders.issuer import create_issuer, home_page, load_issuer
 from graders.records import build_records, write_records
 from graders.report import write_report
 from graders.roster import write_roster
 
 MARKER = ".bdhvs-demo"
+DEMO_KEY_DIR = "demo-key"
+DEMO_ISSUER = "Đơn vị đào tạo minh họa (khóa thử, không có giá trị)"
 UNITS = (
     "Văn phòng HĐND và UBND",
     "Phòng Tư pháp - Hộ tịch",
@@ -164,10 +168,18 @@ def prepare_output(out: Path) -> None:
     (out / MARKER).write_text("written by bdhvs demo; deleted by the next demo run\n")
 
 
-def run_demo(out: Path, learners: int = 50, seed: int = 2025) -> dict[str, Any]:
-    """Run the chain, print a summary and return the paths and counts it printed."""
+def run_demo(
+    out: Path, learners: int = 50, seed: int = 2025, key: Path | None = None, pdf: bool = False
+) -> dict[str, Any]:
+    """Run the chain, print a summary and return the paths and counts it printed.
+
+    Credentials are signed with ``key``, or with a demo key made in ``out/demo-key``.
+    """
     out = out.resolve()
+    issuer = load_issuer(key) if key else None
     prepare_output(out)
+    if issuer is None:
+        issuer = load_issuer(create_issuer(out / DEMO_KEY_DIR, DEMO_ISSUER, None, demo=True))
     rng = random.Random(seed)
     course = init_course(out / "course")
     assignments = build(course)
@@ -197,6 +209,7 @@ def run_demo(out: Path, learners: int = 50, seed: int = 2025) -> dict[str, Any]:
         print(f"  written answers scored by the instructor: {given}")
     records = build_records(course)
     write_records(records, out)
+    exports = write_exports(records, out, home_page=home_page(None, issuer), issuer=issuer, pdf=pdf)
     report = write_report(course, out / "report.html")
     print()
     for line in summary_lines(records):
@@ -205,6 +218,8 @@ def run_demo(out: Path, learners: int = 50, seed: int = 2025) -> dict[str, Any]:
     print(f"records: {out / 'learners'} ({len(records)} files)")
     print(f"table:   {out / 'records.csv'}")
     print(f"report:  {report}")
+    for line in exports.lines():
+        print(line)
     print(f"course:  {course.root} (an nbgrader course: try nbgrader formgrader there)")
     return {"records": len(records), "report": report, "course": course.root}
 

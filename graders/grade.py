@@ -1,27 +1,42 @@
 """``bdhvs grade``: autograde every submission of one assignment into nbgrader's gradebook.
 
-Each learner is graded by nbgrader's own autograder, so the gradebook, the autograded notebooks,
-formgrader and feedback stay nbgrader's. Before nbgrader runs, a submission is checked for what
-would otherwise end in a traceback (unreadable notebooks, an empty folder) and for cells the
-learner deleted; problems are reported for that learner and the rest of the cohort is graded.
-A run can be interrupted and started again: grading a learner twice replaces the earlier result.
+Before anything runs, each submission is checked (:mod:`graders.submission`) for what would
+otherwise end in a traceback (unreadable notebooks, an empty folder) and for what the learner
+changed that they should not have; problems are reported for that learner and the rest of the
+cohort is graded. Two engines then grade:
+
+- ``fork`` (the default): nbgrader's own Autograde pipeline in this process, with only the
+  execution of the notebooks replaced by sandboxed forks of a warm interpreter, several at once
+  (:mod:`graders.engine_fork`). The gradebook and the autograded notebooks are nbgrader's.
+- ``nbgrader``: nbgrader's API, one learner after the other, each notebook in a new kernel.
+
+A run can be killed at any moment and started again (:mod:`graders.resume`): learners whose
+grades were committed, and whose submission has not changed since, are not graded again
+(``force`` grades them anyway); grading a learner again replaces the earlier result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import time
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
+from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
 from graders.course import Course
+from graders.engine_fork import Finished, ForkEngine, Pending
 from graders.errors import BdhvsError
-from graders.sources import scan_assignment
+from graders.resume import Ledger, fingerprint, grading_context
+from graders.submission import Release, inspect_submission, load_release
+
+ENGINES = ("fork", "nbgrader")
 
 
 @dataclass
@@ -45,58 +60,8 @@ def submitted_learners(course: Course, assignment: str) -> list[str]:
     )
 
 
-def inspect_submission(folder: Path, expected: dict[str, set[str]]) -> tuple[list[str], str]:
-    """Flags for a submission, and an error message when it cannot be graded at all.
-
-    ``expected`` maps each notebook name of the assignment to its graded cell ids.
-    """
-    flags: list[str] = []
-    present_files = sorted(p.name for p in folder.iterdir())
-    if not present_files:
-        return flags, "the submission folder is empty"
-    if not any((folder / f"{name}.ipynb").exists() for name in expected):
-        wanted = ", ".join(f"{name}.ipynb" for name in expected)
-        return flags, f"no notebook of the assignment ({wanted}); found: {', '.join(present_files)}"
-    for name, cell_ids in expected.items():
-        path = folder / f"{name}.ipynb"
-        if not path.exists():
-            flags.append(f"missing notebook {name}.ipynb (scored zero)")
-            continue
-        nb, error = read_submitted_notebook(path)
-        if error:
-            return flags, error
-        present = {
-            cell.metadata.get("nbgrader", {}).get("grade_id")
-            for cell in nb.cells
-            if "nbgrader" in cell.metadata
-        }
-        deleted = sorted(cell_ids - present)
-        if deleted:
-            flags.append(
-                f"{name}.ipynb: deleted graded cells restored for grading: {', '.join(deleted)}"
-            )
-    return flags, ""
-
-
-def read_submitted_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
-    """The notebook at ``path``, or a plain explanation of why it cannot be read."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return None, f"{path.name} is not UTF-8 text"
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno})"
-    if not isinstance(data, dict) or data.get("nbformat") != 4:
-        found = data.get("nbformat") if isinstance(data, dict) else type(data).__name__
-        return None, f"{path.name} is not a valid notebook: nbformat 4 expected, found {found}"
-    try:
-        nb = nbformat.from_dict(data)
-        nbformat.validate(nb)
-    except Exception as exc:  # nbformat's validation errors have several types
-        return None, f"{path.name} is not a valid notebook: {str(exc).splitlines()[0]}"
-    return nb, ""
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0))
 
 
 def _nbgrader_failure(result: dict) -> str:
@@ -108,39 +73,136 @@ def _nbgrader_failure(result: dict) -> str:
     return error[-1] if error else "nbgrader failed"
 
 
-def grade(course: Course, assignment: str, *, progress: bool = True) -> list[Outcome]:
-    """Grade every submission of ``assignment`` and write ``reports/grade-<assignment>.json``."""
+class NbgraderEngine:
+    """nbgrader's API, one learner after the other: the reference the fork engine matches."""
+
+    def __init__(self, course: Course, assignment: str) -> None:
+        self.api = course.api()
+        self.assignment = assignment
+
+    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
+        for item in work:
+            result = self.api.autograde(self.assignment, item.learner, force=True, create=True)
+            message = "" if result["success"] else _nbgrader_failure(result)
+            done(Finished(item.learner, result["success"], item.flags, message))
+
+
+@contextlib.contextmanager
+def _engine(
+    name: str,
+    course: Course,
+    assignment: str,
+    release: Release,
+    workers: int | None,
+    say: Callable[[str], None],
+    needed: bool,
+) -> Iterator[Callable[[list[Pending], Callable[[Finished], None]], None]]:
+    """The chosen engine's ``run``. The fork engine's processes start at once, so that they
+    warm up while the submissions are inspected."""
+    if not needed:
+        yield lambda work, done: None
+    elif name == "fork":
+        with ForkEngine(course, assignment, release, workers or default_workers(), say) as fork:
+            yield fork.run
+    else:
+        yield NbgraderEngine(course, assignment).run
+
+
+def _graded_in_gradebook(course: Course, assignment: str) -> set[str]:
+    with Gradebook(course.db_url) as gradebook:
+        try:
+            return {s.student.id for s in gradebook.assignment_submissions(assignment)}
+        except MissingEntry:
+            return set()
+
+
+def grade(
+    course: Course,
+    assignment: str,
+    *,
+    progress: bool = True,
+    engine: str = "fork",
+    workers: int | None = None,
+    force: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> list[Outcome]:
+    """Grade every submission of ``assignment`` and write ``reports/grade-<assignment>.json``.
+
+    ``say`` receives the few lines meant for the instructor (isolation, summary).
+    """
     course.require_assignment(assignment)
     if not (course.release_dir / assignment).is_dir():
         raise BdhvsError(f"{assignment} has not been built yet: run bdhvs build {assignment}")
-    scan = scan_assignment(course.source_dir, assignment)
-    expected: dict[str, set[str]] = {}
-    for path in sorted((course.source_dir / assignment).glob("*.ipynb")):
-        expected[path.stem] = set()
-    for item in scan.items:
-        expected[item.notebook].add(item.cell)
+    if engine not in ENGINES:
+        raise BdhvsError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
+    say = say or (lambda line: None)
+    release = load_release(course.release_dir / assignment)
     learners = submitted_learners(course, assignment)
     # nbgrader's own session handling warns on every new learner; the warning is not about them.
     warnings.filterwarnings("ignore", message=".*not in session, add operation along")
-    api = course.api()
-    outcomes: list[Outcome] = []
-    for learner in tqdm(
-        learners, desc=f"grading {assignment}", unit="learner", disable=not progress
-    ):
-        folder = course.submitted_dir / learner / assignment
-        flags, error = inspect_submission(folder, expected)
-        if error:
-            outcomes.append(Outcome(learner, "failed", flags=flags, message=error))
-            continue
-        result = api.autograde(assignment, learner, force=True, create=True)
-        if not result["success"]:
-            message = _nbgrader_failure(result)
-            outcomes.append(Outcome(learner, "failed", flags=flags, message=message))
-            continue
-        outcomes.append(Outcome(learner, "graded", flags=flags))
-    _fill_scores(course, assignment, outcomes)
-    write_report(course, assignment, outcomes)
-    return outcomes
+    # Notebooks whose cells have no ids are common and nothing an instructor can act on.
+    warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+    context = grading_context(course, assignment)
+    ledger = Ledger(course.root / ".bdhvs" / "grade" / assignment / "done")
+    in_gradebook = _graded_in_gradebook(course, assignment)
+    outcomes: dict[str, Outcome] = {}
+    candidates: dict[str, str] = {}  # learner -> fingerprint of their submission
+    for learner in learners:
+        digest = fingerprint(course.submitted_dir / learner / assignment, context)
+        record = ledger.get(learner)
+        kept = not force and record is not None and record.get("fingerprint") == digest
+        if kept and learner in in_gradebook and (course.autograded_dir / learner).is_dir():
+            outcomes[learner] = Outcome(**record["outcome"])
+        else:
+            candidates[learner] = digest
+    skipped = len(outcomes)
+    bar = tqdm(
+        total=len(learners),
+        initial=skipped,
+        desc=f"grading {assignment}",
+        unit="learner",
+        disable=not progress,
+    )
+
+    def done(finished: Finished) -> None:
+        status = "graded" if finished.graded else "failed"
+        outcome = Outcome(finished.learner, status, flags=finished.flags, message=finished.message)
+        if finished.graded:
+            ledger.record(finished.learner, candidates[finished.learner], asdict(outcome))
+        outcomes[finished.learner] = outcome
+        bar.update(1)
+
+    started = time.monotonic()
+    try:
+        with _engine(engine, course, assignment, release, workers, say, bool(candidates)) as run:
+            work = []
+            for learner, digest in candidates.items():
+                folder = course.submitted_dir / learner / assignment
+                inspection = inspect_submission(folder, release)
+                if inspection.error:
+                    done(Finished(learner, False, inspection.flags, inspection.error))
+                    continue
+                ledger.forget(learner)
+                work.append(Pending(learner, digest, inspection.flags))
+            if work:
+                run(work, done)
+    finally:
+        bar.close()
+    elapsed = time.monotonic() - started
+    ordered = [outcomes[learner] for learner in learners]
+    _fill_scores(course, assignment, ordered)
+    write_report(course, assignment, ordered)
+    say(summary(len(candidates), skipped, elapsed, engine))
+    return ordered
+
+
+def summary(graded_now: int, skipped: int, seconds: float, engine: str) -> str:
+    noun = "submission" if graded_now == 1 else "submissions"
+    rate = f", {60 * graded_now / seconds:.0f} per minute" if graded_now and seconds else ""
+    line = f"graded {graded_now} {noun} in {seconds:.1f} s with the {engine} engine{rate}"
+    if skipped:
+        line += f"; {skipped} unchanged since their last grading were kept (--force: grade again)"
+    return line
 
 
 def _fill_scores(course: Course, assignment: str, outcomes: list[Outcome]) -> None:

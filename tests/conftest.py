@@ -63,8 +63,20 @@ SECRET_REGIONS = (
 MIN_SECRET_LINE = 16  # shorter lines ("return False") say nothing about an answer
 
 
+def lesson_lines() -> set[str]:
+    """Lines shown openly (lessons, authoring guide): a solution line among them is no secret."""
+    lines = set()
+    for path in (REPO / "curriculum" / "lessons").glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            lines.update(line.strip() for line in cell.source.splitlines())
+    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    lines.update(line.strip() for line in guide.splitlines())
+    return lines
+
+
 def secret_lines(notebook_path) -> set[str]:
-    """Every meaningful line of hidden tests, solutions and mark schemes in a source notebook."""
+    """Every meaningful line of hidden tests, solutions and mark schemes in a source notebook,
+    less the lines the lessons show anyway."""
     secrets = set()
     for cell in nbformat.read(notebook_path, as_version=4).cells:
         for begin, end in SECRET_REGIONS:
@@ -74,7 +86,7 @@ def secret_lines(notebook_path) -> set[str]:
                     line = line.strip()
                     if len(line) >= MIN_SECRET_LINE and not line.startswith("#"):
                         secrets.add(line)
-    return secrets
+    return secrets - lesson_lines()
 
 
 def all_secrets(course, assignment) -> set[str]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 import pytest
+
 from browser import (
     KERNEL_TIMEOUT_MS,
     Lab,
@@ -31,7 +32,6 @@ from browser import (
     run_all_cells,
     save_notebook,
 )
-
 from conftest import REPO
 
 if TYPE_CHECKING:

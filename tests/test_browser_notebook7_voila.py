@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nbformat
+from test_browser_lab import ARTIFACTS, SAVED, question, wait_for_answers, write_notebook
+
 from browser import (
     KERNEL_TIMEOUT_MS,
     Server,
@@ -25,7 +27,6 @@ from browser import (
     run_all_cells,
     voila,
 )
-from test_browser_lab import ARTIFACTS, SAVED, question, wait_for_answers, write_notebook
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request

@@ -1,0 +1,141 @@
+"""Benchmark ``bdhvs grade`` against stock ``nbgrader autograde`` on the same cohort.
+
+    .venv/bin/python bench/grade.py --learners 40
+
+Builds a course with the real ``an_toan_so`` assignment and a cohort of submissions drawn from
+the demo answer variants (complete, partial, wrong, blank, one deleted test cell), copies the
+course, grades one copy with ``nbgrader autograde`` and the other with ``bdhvs grade``, checks
+that every grade cell's score, every submission's score and every late penalty agree, and
+prints the throughput of each, their ratio and the peak memory of the ``bdhvs grade`` process.
+Both run on this machine, one after the other, as the same user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from graders.build import build  # noqa: E402
+from graders.course import Course, init_course  # noqa: E402
+from graders.demo import Learner, demo_answers, make_submission  # noqa: E402
+
+ASSIGNMENT = "an_toan_so"
+PROFILES = ("complete", "partial", "partial", "wrong", "blank")
+BIN = Path(sys.executable).parent
+MEASURED_GRADE = """
+import resource, sys
+from graders.cli import main
+code = main(sys.argv[1:])
+print("PEAK_KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+sys.exit(code)
+"""
+
+
+def build_cohort(root: Path, learners: int, seed: int) -> Course:
+    course = init_course(root)
+    build(course, [ASSIGNMENT])
+    answers = demo_answers(ASSIGNMENT)
+    name = answers["notebook"]
+    source = nbformat.read(course.source_dir / ASSIGNMENT / name, as_version=4)
+    release = nbformat.read(course.release_dir / ASSIGNMENT / name, as_version=4)
+    rng = random.Random(seed)
+    width = len(str(learners))
+    for number in range(learners):
+        profile = "deleted_test" if number == 0 else rng.choice(PROFILES)
+        learner = Learner(id=f"hv{number:0{width}d}", unit="", profile=profile)
+        folder = course.submitted_dir / learner.id / ASSIGNMENT
+        folder.mkdir(parents=True)
+        text = make_submission(learner, source, release, answers, rng)
+        (folder / name).write_text(text, encoding="utf-8")
+    return course
+
+
+def scores(course: Course) -> dict[str, dict[str, float | None]]:
+    """learner -> {cell id: auto score, plus the submission's score and late penalty}."""
+    table = {}
+    with Gradebook(course.db_url) as gradebook:
+        for submission in gradebook.assignment_submissions(ASSIGNMENT):
+            row: dict[str, float | None] = {
+                "score": submission.score,
+                "late_penalty": submission.late_submission_penalty,
+            }
+            for notebook in submission.notebooks:
+                for grade_row in notebook.grades:
+                    row[f"{notebook.name}/{grade_row.name}"] = grade_row.auto_score
+            table[submission.student.id] = row
+    return table
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, str]:
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.monotonic() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{command[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return elapsed, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--workers", type=int, help="bdhvs grade --workers (default: cores)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--keep", metavar="DIR", help="build the courses in DIR and keep them")
+    args = parser.parse_args()
+    base = Path(args.keep or tempfile.mkdtemp(prefix="bdhvs-bench-"))
+    try:
+        fork_course = build_cohort(base / "fork", args.learners, args.seed)
+        stock_root = base / "stock"
+        shutil.copytree(fork_course.root, stock_root, symlinks=True)
+        stock_course = Course.open(stock_root)
+        print(f"cohort: {args.learners} submissions of {ASSIGNMENT} in {base}")
+
+        stock_seconds, _ = timed(
+            [str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--log-level=ERROR"], stock_root
+        )
+        command = [sys.executable, "-c", MEASURED_GRADE, "grade", ASSIGNMENT, "--quiet"]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
+        fork_seconds, output = timed(command, fork_course.root)
+        peak_kib = int(output.rsplit("PEAK_KIB", 1)[1].split()[0])
+
+        stock, fork = scores(stock_course), scores(fork_course)
+        differences = [
+            f"{learner}: {key} nbgrader={stock[learner].get(key)} bdhvs={row.get(key)}"
+            for learner, row in sorted(fork.items())
+            for key in sorted(set(row) | set(stock.get(learner, {})))
+            if stock.get(learner, {}).get(key) != row.get(key)
+        ]
+        missing = sorted(set(stock) ^ set(fork))
+        learners = len(stock)
+        stock_rate = 60 * learners / stock_seconds
+        fork_rate = 60 * learners / fork_seconds
+        print(f"nbgrader autograde: {stock_seconds:7.1f} s  {stock_rate:7.1f} submissions/min")
+        print(f"bdhvs grade:        {fork_seconds:7.1f} s  {fork_rate:7.1f} submissions/min")
+        print(f"speed-up: {fork_rate / stock_rate:.1f}x")
+        print(f"peak memory of the bdhvs grade process: {peak_kib / 1024:.0f} MiB")
+        cells = sum(len(row) - 2 for row in fork.values())
+        if differences or missing:
+            print(f"scores DIFFER ({len(differences)} values, learners only in one: {missing}):")
+            print("\n".join(differences[:40]))
+            raise SystemExit(1)
+        print(f"scores agree: {learners} submissions, {cells} grade cells, scores and penalties")
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

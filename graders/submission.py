@@ -1,0 +1,232 @@
+"""Check a learner's submission folder, and stage a clean copy of it for grading.
+
+Checking finds what would otherwise end in a traceback (unreadable notebooks, an empty folder)
+and what a learner changed that they should not have: deleted or edited locked cells, nbgrader
+metadata that differs from the release (a test turned into an answer cell, other points, another
+checksum), cells claiming grade ids the assignment does not have, and symbolic links.
+
+Staging copies the submission to where the fork engine's nbgrader reads it: regular files only
+(a symbolic link could make nbgrader copy the course's hidden tests next to the learner's code),
+with every cell's nbgrader metadata set back to the release's. nbgrader then restores locked
+cells itself, as it always does. An honest submission is copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+CANONICAL_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id", "schema_version")
+
+
+@dataclass(frozen=True)
+class ReleasedCell:
+    cell_type: str
+    source: str
+    nbgrader: dict[str, Any]
+
+    @property
+    def locked(self) -> bool:
+        meta = self.nbgrader
+        return not meta.get("solution") and bool(meta.get("locked") or meta.get("grade"))
+
+
+Release = dict[str, dict[str, ReleasedCell]]  # notebook name -> grade id -> cell
+
+
+def load_release(folder: Path) -> Release:
+    """The nbgrader cells of every released notebook of an assignment, by grade id."""
+    release: Release = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        cells = {}
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            if meta and meta.get("grade_id"):
+                cells[meta["grade_id"]] = ReleasedCell(cell.cell_type, cell.source, dict(meta))
+        release[path.stem] = cells
+    return release
+
+
+@dataclass
+class Inspection:
+    flags: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def read_submitted_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
+    """The notebook at ``path``, or a plain explanation of why it cannot be read."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None, f"{path.name} is not UTF-8 text"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno})"
+    if not isinstance(data, dict) or data.get("nbformat") != 4:
+        found = data.get("nbformat") if isinstance(data, dict) else type(data).__name__
+        return None, f"{path.name} is not a valid notebook: nbformat 4 expected, found {found}"
+    try:
+        nb = nbformat.from_dict(data)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat's validation errors have several types
+        return None, f"{path.name} is not a valid notebook: {str(exc).splitlines()[0]}"
+    return nb, ""
+
+
+def symbolic_links(folder: Path) -> list[str]:
+    links = []
+    for directory, subdirs, names in os.walk(folder):
+        for name in subdirs + names:
+            path = Path(directory, name)
+            if path.is_symlink():
+                links.append(str(path.relative_to(folder)))
+    return sorted(links)
+
+
+def inspect_submission(folder: Path, release: Release) -> Inspection:
+    """Flags for a submission, and an error message when it cannot be graded at all."""
+    found = Inspection()
+    present_files = sorted(p.name for p in folder.iterdir())
+    if not present_files:
+        found.error = "the submission folder is empty"
+        return found
+    links = symbolic_links(folder)
+    if links:
+        found.flags.append(f"symbolic links not followed: {', '.join(links)}")
+    notebooks = {name: folder / f"{name}.ipynb" for name in release}
+    regular = {name: path for name, path in notebooks.items() if _regular_file(path)}
+    if not regular:
+        wanted = ", ".join(f"{name}.ipynb" for name in release)
+        found.error = f"no notebook of the assignment ({wanted}); found: {', '.join(present_files)}"
+        linked = [p.name for p in notebooks.values() if p.is_symlink()]
+        if linked:
+            found.error += f" ({', '.join(linked)}: symbolic link, not followed)"
+        return found
+    extra = sorted(p.name for p in folder.glob("*.ipynb") if p.stem not in release)
+    if extra:
+        found.flags.append(f"notebooks not in the assignment, not graded: {', '.join(extra)}")
+    for name, cells in release.items():
+        if name not in regular:
+            link = " (a symbolic link, not followed)" if notebooks[name].is_symlink() else ""
+            found.flags.append(f"missing notebook {name}.ipynb{link} (scored zero)")
+            continue
+        nb, error = read_submitted_notebook(regular[name])
+        if error:
+            found.error = error
+            return found
+        found.flags += [f"{name}.ipynb: {flag}" for flag in compare_cells(nb, cells)]
+    return found
+
+
+def _regular_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def compare_cells(nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]) -> list[str]:
+    """What the learner changed in the cells nbgrader grades or locks."""
+    seen, edited, forged, unknown = set(), [], [], []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            continue
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        original = released.get(grade_id) if isinstance(grade_id, str) else None
+        if original is None:
+            unknown.append(str(grade_id))
+            continue
+        seen.add(grade_id)
+        if _metadata_differs(meta, original) or cell.cell_type != original.cell_type:
+            forged.append(grade_id)
+        elif original.locked and _joined(cell.source) != original.source:
+            edited.append(grade_id)
+    graded = {g for g, c in released.items() if c.nbgrader.get("grade") or c.nbgrader.get("task")}
+    flags = []
+    deleted = sorted(graded - seen)
+    if deleted:
+        flags.append(f"deleted graded cells restored for grading: {', '.join(deleted)}")
+    if edited:
+        flags.append(f"edited locked cells restored for grading: {', '.join(edited)}")
+    if forged:
+        flags.append(f"changed nbgrader metadata set back for grading: {', '.join(forged)}")
+    if unknown:
+        flags.append(f"cells with grade ids not in the assignment: {', '.join(unknown)}")
+    return flags
+
+
+def _joined(source: str | list[str]) -> str:
+    """A cell's source as one string (a notebook file may store it as a list of lines)."""
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _metadata_differs(meta: dict[str, Any], original: ReleasedCell) -> bool:
+    keys = (*CANONICAL_KEYS, "checksum")
+    return any(meta.get(key) != original.nbgrader.get(key) for key in keys)
+
+
+def repair_metadata(nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]) -> bool:
+    """Set nbgrader metadata back to the release's; drop it from cells with unknown ids.
+
+    Returns whether anything changed.
+    """
+    changed = False
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            continue
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        original = released.get(grade_id) if isinstance(grade_id, str) else None
+        if original is None:
+            del cell.metadata["nbgrader"]
+            changed = True
+        elif _metadata_differs(meta, original):
+            cell.metadata["nbgrader"] = dict(original.nbgrader)
+            changed = True
+    return changed
+
+
+def stage_submission(folder: Path, target: Path, release: Release) -> None:
+    """Copy ``folder`` to ``target`` for nbgrader: regular files only, metadata repaired."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for directory, subdirs, names in os.walk(folder):
+        here = Path(directory)
+        subdirs[:] = [d for d in subdirs if not (here / d).is_symlink()]
+        destination = target / here.relative_to(folder)
+        destination.mkdir(exist_ok=True)
+        for name in names:
+            data = _read_regular(here / name)
+            if data is None:
+                continue
+            stem = Path(name).stem
+            if here == folder and name.endswith(".ipynb") and stem in release:
+                data = _repaired(data, release[stem])
+            (destination / name).write_bytes(data)
+
+
+def _read_regular(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:  # a symbolic link, or gone
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return handle.read()
+
+
+def _repaired(data: bytes, released: dict[str, ReleasedCell]) -> bytes:
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    except Exception:  # nbformat raises many types; the inspection reported unreadable files
+        return data
+    return nbformat.writes(nb).encode("utf-8") if repair_metadata(nb, released) else data

@@ -1,0 +1,194 @@
+"""Courses and submissions for the grading engine's tests, and nbgrader's scores to compare with.
+
+``tiny`` is a small assignment of our own, written into a temporary source folder, with what
+the real assignment lacks: a test that gives partial credit (its last expression is a number),
+a test that calls a learner's function (which may loop forever or write to stderr), and a
+helper defined by a locked cell.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from graders.build import build
+from graders.course import Course, init_course
+
+from conftest import submit
+
+NBGRADER = Path(sys.executable).parent / "nbgrader"
+TINY = "tiny"
+
+TINY_CELLS = [
+    ("markdown", "gioi_thieu", "# Bài kiểm tra nhỏ", {"locked": True}),
+    (
+        "code",
+        "cong_cu",
+        "import math\n\n\ndef dung(gia_tri, mong_doi):\n    return gia_tri == mong_doi",
+        {"locked": True},
+    ),
+    (
+        "code",
+        "cau_1_dap_an",
+        "### BEGIN SOLUTION\ntong = 2 + 3\n### END SOLUTION",
+        {"solution": True},
+    ),
+    (
+        "code",
+        "cau_1_kiem_tra",
+        "assert isinstance(tong, int)\n### BEGIN HIDDEN TESTS\nassert dung(tong, 5)\n"
+        "### END HIDDEN TESTS",
+        {"grade": True, "locked": True, "points": 2},
+    ),
+    (
+        "code",
+        "cau_2_dap_an",
+        'def diem(x):\n    """Trả về x."""\n'
+        "    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION",
+        {"solution": True},
+    ),
+    (
+        "code",
+        "cau_2_kiem_tra",
+        "sum(1 for v in [1, 2, 3] if diem(v) == v)",
+        {"grade": True, "locked": True, "points": 3},
+    ),
+    (
+        "code",
+        "cau_3_dap_an",
+        'def lap(n):\n    """Trả về n."""\n'
+        "    ### BEGIN SOLUTION\n    return n\n    ### END SOLUTION",
+        {"solution": True},
+    ),
+    ("code", "cau_3_kiem_tra", "assert lap(4) == 4", {"grade": True, "locked": True, "points": 1}),
+    (
+        "code",
+        "cau_4_dap_an",
+        'def chao(ten):\n    """Lời chào."""\n'
+        '    ### BEGIN SOLUTION\n    return "Xin chào " + ten\n    ### END SOLUTION',
+        {"solution": True},
+    ),
+    (
+        "code",
+        "cau_4_kiem_tra",
+        'assert chao("An") == "Xin chào An"\nprint("Đúng.")',
+        {"grade": True, "locked": True, "points": 1},
+    ),
+]
+
+# Answer cells of learners, by grade id; anything not given is the model answer.
+TINY_VARIANTS: dict[str, dict[str, str]] = {
+    "perfect": {},
+    "partial_credit": {"cau_2_dap_an": "def diem(x):\n    return 1"},
+    "stderr_in_test": {
+        "cau_4_dap_an": "import sys\n\n\ndef chao(ten):\n"
+        '    print("đang chào", file=sys.stderr)\n    return "Xin chào " + ten'
+    },
+    "error_cell": {"cau_1_dap_an": 'raise ValueError("chưa làm")'},
+    "loops_forever": {"cau_3_dap_an": "def lap(n):\n    while True:\n        pass"},
+}
+
+
+def tiny_source(folder: Path) -> Path:
+    """Write the ``tiny`` assignment's source notebook into ``folder/tiny``."""
+    cells = []
+    for kind, grade_id, source, flags in TINY_CELLS:
+        cell = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(
+            source
+        )
+        meta = {"grade": False, "solution": False, "locked": False, "task": False}
+        meta.update(flags, grade_id=grade_id, schema_version=3)
+        cell.metadata["nbgrader"] = meta
+        if meta["grade"]:
+            cell.metadata["bdhvs"] = {"competences": ["4.1"], "step": 2}
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    target = folder / TINY
+    target.mkdir(parents=True)
+    nbformat.write(nb, target / f"{TINY}.ipynb")
+    return folder
+
+
+def tiny_course(root: Path, sources: Path, extra_config: str = "") -> Course:
+    course = init_course(root, tiny_source(sources))
+    if extra_config:
+        config = course.root / "nbgrader_config.py"
+        config.write_text(config.read_text(encoding="utf-8") + extra_config, encoding="utf-8")
+    build(course, [TINY])
+    return course
+
+
+def tiny_submission(answers: dict[str, str], course: Course) -> str:
+    """The release of ``tiny`` with model answers, except the cells given in ``answers``."""
+    release = nbformat.read(course.release_dir / TINY / f"{TINY}.ipynb", as_version=4)
+    source = nbformat.read(course.source_dir / TINY / f"{TINY}.ipynb", as_version=4)
+    model = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells}
+    for cell in release.cells:
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        if cell.metadata["nbgrader"]["solution"]:
+            solution = "\n".join(
+                line for line in model[grade_id].splitlines() if "### " not in line
+            )
+            cell.source = answers.get(grade_id, solution)
+    return nbformat.writes(release)
+
+
+def submit_tiny(course: Course, learner: str, answers: dict[str, str]) -> Path:
+    return submit(course, learner, TINY, {f"{TINY}.ipynb": tiny_submission(answers, course)})
+
+
+def copy_course(course: Course, target: Path) -> Course:
+    """A copy of the whole course (gradebook included) that shares its sources."""
+    shutil.copytree(course.root, target, symlinks=True)
+    return Course.open(target)
+
+
+def nbgrader_autograde(course: Course, assignment: str) -> subprocess.CompletedProcess[str]:
+    """Stock ``nbgrader autograde``, run in the course as an instructor would."""
+    done = subprocess.run(
+        [str(NBGRADER), "autograde", assignment, "--log-level=ERROR"],
+        cwd=course.root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def score_table(course: Course, assignment: str) -> dict[str, dict[str, float | None]]:
+    """learner -> every grade cell's auto score, the submission's score and late penalty."""
+    table = {}
+    with Gradebook(course.db_url) as gradebook:
+        for submission in gradebook.assignment_submissions(assignment):
+            row: dict[str, float | None] = {
+                "score": submission.score,
+                "late_penalty": submission.late_submission_penalty,
+            }
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    row[f"{notebook.name}/{grade.name}"] = grade.auto_score
+            table[submission.student.id] = row
+    return table
+
+
+def autograded_cell(course: Course, learner: str, assignment: str, grade_id: str):
+    path = course.autograded_dir / learner / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    return cell
+
+
+def report_outcomes(course: Course, assignment: str) -> dict[str, dict]:
+    path = course.reports_dir / f"grade-{assignment}.json"
+    return {o["learner"]: o for o in json.loads(path.read_text(encoding="utf-8"))["outcomes"]}

@@ -1,0 +1,138 @@
+"""``bdhvs grade`` killed with SIGKILL at any moment and run again finishes the cohort.
+
+No grade is lost or counted twice: the gradebook ends as a clean, uninterrupted run leaves it,
+with one submission per learner. Learners whose grading was finished are not graded again
+unless their submission changed or ``--force`` is given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from itertools import cycle
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from graders.grade import grade, read_report
+
+from conftest import BDHVS
+from gradekit import TINY, TINY_VARIANTS, copy_course, score_table, submit_tiny, tiny_course
+
+LEARNERS = 14
+VARIANTS = [name for name in TINY_VARIANTS if name != "loops_forever"]
+
+
+def done_records(course) -> int:
+    return len(list((course.root / ".bdhvs" / "grade" / TINY / "done").glob("*.json")))
+
+
+def zygotes_of(course) -> list[int]:
+    """Grading processes still running for this course."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if str(course.root).encode() in environ and b"IPYTHONDIR" in environ:
+            found.append(int(entry.name))
+    return found
+
+
+def started(course) -> bool:
+    """Whether a learner is being graded (nbgrader works on a staged copy of it)."""
+    staging = course.root / ".bdhvs" / "grade" / TINY / "staging"
+    return staging.is_dir() and any(staging.iterdir())
+
+
+def kill_when(course, records: int) -> None:
+    """Start ``bdhvs grade``; SIGKILL it once ``records`` more learners are done (0: as the
+    first learner is being graded)."""
+    target = done_records(course) + records
+    process = subprocess.Popen(
+        [str(BDHVS), "grade", TINY, "--course", str(course.root), "--quiet", "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while process.poll() is None and (done_records(course) < target or not started(course)):
+        assert time.monotonic() < deadline, "grading made no progress"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+
+
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    base = tmp_path_factory.mktemp("resume")
+    course = tiny_course(base / "course", base / "sources")
+    names = []
+    for number, variant in zip(range(LEARNERS), cycle(VARIANTS), strict=False):
+        names.append(f"hv{number:02d}")
+        submit_tiny(course, names[-1], TINY_VARIANTS[variant])
+    clean = copy_course(course, base / "clean")
+    grade(clean, TINY, progress=False)
+    for records in (0, 3, 5):
+        kill_when(course, records)
+    final = subprocess.run(
+        [str(BDHVS), "grade", TINY, "--course", str(course.root), "--quiet"],
+        capture_output=True,
+        text=True,
+    )
+    return course, clean, names, final
+
+
+def graded_count(line: str) -> int:
+    return int(re.search(r"graded (\d+) submission", line).group(1))
+
+
+def test_the_run_after_the_kills_grades_only_the_learners_not_finished_before(interrupted):
+    course, _, _, final = interrupted
+    assert final.returncode == 0, final.stderr[-2000:]
+    kept = re.search(r"(\d+) unchanged since their last grading were kept", final.stdout)
+    assert kept is not None, final.stdout
+    assert int(kept.group(1)) >= 8
+    assert graded_count(final.stdout) == LEARNERS - int(kept.group(1))
+
+
+def test_after_kills_every_learner_is_graded_once_with_the_scores_of_a_clean_run(interrupted):
+    course, clean, names, _ = interrupted
+    assert score_table(course, TINY) == score_table(clean, TINY)
+    with Gradebook(course.db_url) as gradebook:
+        submissions = gradebook.assignment_submissions(TINY)
+        assert sorted(s.student.id for s in submissions) == names
+        for submission in submissions:
+            assert len([g for nb in submission.notebooks for g in nb.grades]) == 4
+    report = read_report(course, TINY)
+    assert [o.learner for o in report] == names
+    assert all(o.status == "graded" for o in report)
+
+
+def test_no_grading_process_outlives_a_killed_run(interrupted):
+    course, _, _, _ = interrupted
+    deadline = time.monotonic() + 10
+    while zygotes_of(course) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert zygotes_of(course) == []
+
+
+def test_a_rerun_grades_only_changed_submissions_unless_forced(interrupted):
+    course, _, names, _ = interrupted
+    said: list[str] = []
+    grade(course, TINY, progress=False, say=said.append)
+    assert graded_count(said[-1]) == 0
+    submit_tiny(course, names[0], TINY_VARIANTS["error_cell"])
+    grade(course, TINY, progress=False, say=said.append)
+    assert graded_count(said[-1]) == 1
+    assert score_table(course, TINY)[names[0]][f"{TINY}/cau_1_kiem_tra"] == 0
+    grade(course, TINY, progress=False, force=True, say=said.append)
+    assert graded_count(said[-1]) == len(names)
+    assert os.path.isdir(course.autograded_dir / names[0] / TINY)
