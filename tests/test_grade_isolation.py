@@ -16,6 +16,7 @@ import nbformat
 import pytest
 
 from graders import engine_fork
+from graders.course import REPOSITORY_ASSIGNMENTS
 from graders.grade import grade
 
 from conftest import submit
@@ -191,6 +192,7 @@ def cohort(tmp_path_factory):
         str(source.resolve()),
         str(course.root / "gradebook.db"),
         str(course.submitted_dir / "honest" / TINY / f"{TINY}.ipynb"),
+        str(next(REPOSITORY_ASSIGNMENTS.glob("*/*.ipynb"))),  # other courses' hidden tests
     ]
     probe = PROBE.format(paths=secrets, port=listener.getsockname()[1])
     submit_tiny(course, "honest", {})
