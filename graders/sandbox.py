@@ -182,12 +182,35 @@ def private_filesystem(
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     for folder in PRIVATE_DIRS:
         if os.path.isdir(folder):
-            options = f"size={tmp_size_mb}m,mode=1777"
-            mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, options)
+            _make_private(
+                Path(folder), [p for p in expose if p.is_relative_to(folder)], tmp_size_mb
+            )
     _expose(expose, user)
     for path in hide:
         if path.is_dir():
             mount("tmpfs", str(path), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0")
+
+
+def _make_private(folder: Path, keep: list[Path], tmp_size_mb: int) -> None:
+    """Cover ``folder`` with an empty private tmpfs, except for the paths in ``keep``.
+
+    An interpreter or a checkout may itself live under /tmp; it is bound back into place from
+    a handle opened before the cover went on, so nothing else of the old folder shows.
+    """
+    handles = [(path, os.open(path, os.O_PATH)) for path in keep if path.exists()]
+    try:
+        options = f"size={tmp_size_mb}m,mode=1777"
+        mount("tmpfs", str(folder), "tmpfs", MS_NOSUID | MS_NODEV, options)
+        for path, handle in handles:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+            if path.is_dir() or os.path.isdir(f"/proc/self/fd/{handle}"):
+                path.mkdir(exist_ok=True, mode=0o755)
+            else:
+                path.touch()
+            mount(f"/proc/self/fd/{handle}", str(path), None, MS_BIND | MS_REC)
+    finally:
+        for _, handle in handles:
+            os.close(handle)
 
 
 def _expose(paths: list[Path], user: SandboxUser) -> None:
