@@ -4,20 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= demo-output
+# JupyterHub's proxy, from npm, for the hub tests.
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 
 .PHONY: demo test lint format strip lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster,hub]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (bdhvs)"
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/bdhvs demo --out $(DEMO_OUT)
 
-test: $(STAMP) lint
+$(PROXY):
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
+
+test: $(STAMP) $(PROXY) lint
 	$(BIN)/python -m pytest -ra
 
 lint: $(STAMP)

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -30,6 +29,7 @@ sys.path.insert(0, str(REPO))
 from graders.build import build  # noqa: E402
 from graders.course import Course, init_course  # noqa: E402
 from graders.demo import Learner, demo_answers, make_submission  # noqa: E402
+from graders.score_table import score_table  # noqa: E402
 
 ASSIGNMENT = "an_toan_so"
 PROFILES = ("complete", "partial", "partial", "wrong", "blank")
@@ -60,22 +60,6 @@ def build_cohort(root: Path, learners: int, seed: int) -> Course:
         text = make_submission(learner, source, release, answers, rng)
         (folder / name).write_text(text, encoding="utf-8")
     return course
-
-
-def scores(course: Course) -> dict[str, dict[str, float | None]]:
-    """learner -> {cell id: auto score, plus the submission's score and late penalty}."""
-    table = {}
-    with Gradebook(course.db_url) as gradebook:
-        for submission in gradebook.assignment_submissions(ASSIGNMENT):
-            row: dict[str, float | None] = {
-                "score": submission.score,
-                "late_penalty": submission.late_submission_penalty,
-            }
-            for notebook in submission.notebooks:
-                for grade_row in notebook.grades:
-                    row[f"{notebook.name}/{grade_row.name}"] = grade_row.auto_score
-            table[submission.student.id] = row
-    return table
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, str]:
@@ -111,7 +95,8 @@ def main() -> None:
         fork_seconds, output = timed(command, fork_course.root)
         peak_kib = int(output.rsplit("PEAK_KIB", 1)[1].split()[0])
 
-        stock, fork = scores(stock_course), scores(fork_course)
+        stock = score_table(stock_course, ASSIGNMENT)
+        fork = score_table(fork_course, ASSIGNMENT)
         differences = [
             f"{learner}: {key} nbgrader={stock[learner].get(key)} bdhvs={row.get(key)}"
             for learner, row in sorted(fork.items())

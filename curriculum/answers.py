@@ -12,13 +12,16 @@ File format (UTF-8 JSON)::
     {
       "format": "bdhvs-answers/1",
       "sheet": "<name>",
+      "started": "<ISO 8601 time>",
       "answers": {
         "<question id>": {"value": <JSON value>, "changes": <int>, "at": "<ISO 8601 time>"}
       }
     }
 
 ``value`` is ``null`` when the learner cleared the answer; ``changes`` counts the saves of
-that answer; ``at`` is the local time of the last one.
+that answer; ``at`` is the local time of the last one. ``started`` is the local time of the
+first answer saved in the file (files written before it existed lack it; readers ignore it);
+the instructor's integrity check reads it as the start of the learner's work.
 
 Reading never writes, so grading cannot change the file. A damaged file is reported, never
 raised: :meth:`AnswerSheet.get` returns a :class:`StoredAnswer` with a ``problem`` message.
@@ -120,9 +123,20 @@ class AnswerSheet:
         stored = StoredAnswer(
             value=value, changes=changes, at=datetime.now().astimezone().isoformat("T", "seconds")
         )
+        started = (self._started() if problem is None else None) or stored.at
         answers[qid] = {"value": value, "changes": stored.changes, "at": stored.at}
-        self._write({"format": FORMAT, "sheet": self.name, "answers": answers})
+        document = {"format": FORMAT, "sheet": self.name, "started": started, "answers": answers}
+        self._write(document)
         return stored
+
+    def _started(self) -> str | None:
+        """The ``started`` time of a usable file that has one."""
+        try:
+            document = json.loads(self.path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None
+        started = document.get("started") if isinstance(document, dict) else None
+        return started if isinstance(started, str) else None
 
     def _load(self) -> tuple[dict[str, Any], str | None]:
         """The answers in the file and a problem message (None when the file is usable)."""

@@ -214,6 +214,21 @@ class Question(ABC, Generic[T]):
             self._show(self._value)
         self._refresh_status()
 
+    def _radio_buttons(
+        self, options: Sequence[tuple[str, Any]], description: str, prompt: str
+    ) -> widgets.RadioButtons:
+        """One-of-several buttons with nothing chosen yet, wired to save the learner's choice."""
+        buttons = widgets.RadioButtons(
+            options=options,
+            value=None,
+            description=description,
+            tooltip=prompt,
+            style=_LABEL_STYLE,
+            layout=_fill(),
+        )
+        buttons.observe(self._changed, names="value")
+        return buttons
+
     def _changed(self, *_event: object) -> None:
         """The learner acted on a widget: check what it now shows and save it."""
         if self._quiet:
@@ -298,15 +313,7 @@ class SingleChoice(_ChoiceQuestion[str]):
         self, qid: str, prompt: str, options: Sequence[Option], *, sheet: AnswerSheet
     ) -> None:
         super().__init__(qid, prompt, options, sheet=sheet)
-        self._buttons = widgets.RadioButtons(
-            options=self.options,
-            value=None,
-            description=text("ui.choose_one"),
-            tooltip=prompt,
-            style=_LABEL_STYLE,
-            layout=_fill(),
-        )
-        self._buttons.observe(self._changed, names="value")
+        self._buttons = self._radio_buttons(self.options, text("ui.choose_one"), prompt)
         self._start(self._buttons)
 
     def _read(self) -> object:
@@ -370,15 +377,8 @@ class TrueFalse(Question[bool]):
 
     def __init__(self, qid: str, prompt: str, *, sheet: AnswerSheet) -> None:
         super().__init__(qid, prompt, sheet=sheet)
-        self._buttons = widgets.RadioButtons(
-            options=[(text("ui.true"), True), (text("ui.false"), False)],
-            value=None,
-            description=text("ui.true_false"),
-            tooltip=prompt,
-            style=_LABEL_STYLE,
-            layout=_fill(),
-        )
-        self._buttons.observe(self._changed, names="value")
+        options = [(text("ui.true"), True), (text("ui.false"), False)]
+        self._buttons = self._radio_buttons(options, text("ui.true_false"), prompt)
         self._start(self._buttons)
 
     def _read(self) -> object:

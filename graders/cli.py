@@ -7,36 +7,41 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from curriculum.framework import load_framework
 from graders.credential_commands import add_commands as add_credential_commands
 from graders.errors import BdhvsError
-from graders.rollup import DEFAULT_MASTERY, RollupPolicy
+from graders.rollup import ATTEMPT_POLICIES, DEFAULT_MASTERY, RollupPolicy
+
+if TYPE_CHECKING:
+    from graders.course import Course
 
 
 def cmd_course_init(args: argparse.Namespace) -> None:
     from graders.course import init_course
 
-    course = init_course(args.directory, args.source)
+    course = init_course(args.directory, args.source, args.db)
     print(f"course ready at {course.root}")
     print(f"  sources: {course.source_dir.resolve()}")
+    print(f"  gradebook: {course.db_label}")
+    if args.db and "***" in course.db_label:
+        print("  note: the password is now in nbgrader_config.py; ~/.pgpass is a safer place")
     print(f"  next: bdhvs build --course {args.directory}")
 
 
 def cmd_build(args: argparse.Namespace) -> None:
     from graders.build import build
-    from graders.course import Course
 
-    course = Course.open(args.course)
+    course = open_with_gradebook(args)
     for name in build(course, args.assignments):
         print(f"built {name} -> {course.release_dir / name}")
 
 
 def cmd_grade(args: argparse.Namespace) -> None:
-    from graders.course import Course
     from graders.grade import grade, report_path
 
-    course = Course.open(args.course)
+    course = open_with_gradebook(args)
     outcomes = grade(
         course,
         args.assignment,
@@ -45,6 +50,7 @@ def cmd_grade(args: argparse.Namespace) -> None:
         workers=args.workers,
         force=args.force,
         say=print,
+        scheduler=args.scheduler,
     )
     graded = [o for o in outcomes if o.status == "graded"]
     failed = [o for o in outcomes if o.status == "failed"]
@@ -58,16 +64,17 @@ def cmd_grade(args: argparse.Namespace) -> None:
 
 
 def cmd_records(args: argparse.Namespace) -> None:
-    from graders.course import Course
     from graders.exports import write_exports
     from graders.issuer import home_page, load_issuer
-    from graders.records import build_records, write_records
+    from graders.records import StoredRecords, iter_records, write_records
 
-    course = Course.open(args.course)
+    course = open_with_gradebook(args)
     issuer = load_issuer(Path(args.key)) if args.key else None
     home = home_page(args.home_page, issuer)
-    records = build_records(course, RollupPolicy(args.mastery))
-    out = write_records(records, Path(args.out))
+    policy = RollupPolicy(args.mastery, args.attempts)
+    made = iter_records(course, policy, progress=None)
+    out = write_records(made, Path(args.out), say=print)
+    records = StoredRecords(out)  # exports read the records back one at a time
     print(f"{len(records)} learner records -> {out / 'learners'}")
     print(f"table -> {out / 'records.csv'}")
     exports = write_exports(
@@ -78,11 +85,16 @@ def cmd_records(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from graders.course import Course
     from graders.report import write_report
 
-    course = Course.open(args.course)
-    path = write_report(course, Path(args.out), lang=args.lang, policy=RollupPolicy(args.mastery))
+    course = open_with_gradebook(args)
+    path = write_report(
+        course,
+        Path(args.out),
+        lang=args.lang,
+        policy=RollupPolicy(args.mastery, args.attempts),
+        default_path=args.path,
+    )
     print(f"report -> {path}")
 
 
@@ -165,11 +177,40 @@ def cmd_check(args: argparse.Namespace) -> None:
         raise BdhvsError(check.error)
 
 
+def cmd_integrity(args: argparse.Namespace) -> None:
+    from graders.integrity import check_integrity
+
+    course = open_with_gradebook(args)
+    findings = check_integrity(course, args.assignments, progress=not args.json)
+    if args.json:
+        print(json.dumps(findings.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(findings.lines()))
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from graders.demo import run_demo
 
     key = Path(args.key) if args.key else None
     run_demo(Path(args.out), learners=args.learners, seed=args.seed, key=key, pdf=args.pdf)
+
+
+def open_with_gradebook(args: argparse.Namespace) -> Course:
+    """The course of ``--course``, its gradebook in ``--db`` if given, checked to be usable."""
+    from graders.course import Course
+
+    course = Course.open(args.course, args.db)
+    course.check_gradebook()
+    return course
+
+
+def add_db_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--db",
+        metavar="URL",
+        help="gradebook database for this run, e.g. postgresql://ROLE@HOST/DATABASE "
+        "(default: the course's nbgrader_config.py, else its gradebook.db)",
+    )
 
 
 def _mastery(value: str) -> float:
@@ -184,6 +225,15 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def _with_attempts(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--attempts",
+        choices=ATTEMPT_POLICIES,
+        default="latest",
+        help="which graded attempt counts: latest (nbgrader's, default) or best (most points)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -206,14 +256,22 @@ def parser() -> argparse.ArgumentParser:
     init = course_commands.add_parser("init", help="create a course directory for one cohort")
     init.add_argument("directory", help="new course directory")
     init.add_argument("--source", help="assignment sources (default: the repository's)")
+    init.add_argument(
+        "--db",
+        metavar="URL",
+        help="the gradebook's database, written into nbgrader_config.py, e.g. "
+        "postgresql://ROLE@HOST/DATABASE (default: gradebook.db in the course)",
+    )
     init.set_defaults(handler=cmd_course_init)
 
     sub = command("build", cmd_build, "validate sources and generate release versions")
     with_course(sub)
+    add_db_option(sub)
     sub.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
 
     sub = command("grade", cmd_grade, "autograde every submission of an assignment")
     with_course(sub)
+    add_db_option(sub)
     sub.add_argument("assignment", metavar="ASSIGNMENT")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_argument(
@@ -225,13 +283,21 @@ def parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--workers", type=_positive, help="notebooks run at once (default: cores)")
     sub.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the notebooks on the Dask cluster of this scheduler (tcp://host:8786); "
+        "see docs/grading-at-scale.md",
+    )
+    sub.add_argument(
         "--force", action="store_true", help="grade again learners whose work has not changed"
     )
 
     sub = command("records", cmd_records, "write one competency record per learner")
     with_course(sub)
+    add_db_option(sub)
     sub.add_argument("--out", required=True, metavar="OUTDIR")
     sub.add_argument("--mastery", type=_mastery, default=DEFAULT_MASTERY, help="step threshold")
+    _with_attempts(sub)
     sub.add_argument("--key", metavar="FILE", help="issuer key: also issue signed credentials")
     sub.add_argument("--home-page", metavar="URL", help="the organisation's home page for xAPI")
     sub.add_argument("--lang", choices=("vi", "en"), default="vi", help="certificate language")
@@ -239,13 +305,31 @@ def parser() -> argparse.ArgumentParser:
 
     sub = command("report", cmd_report, "write the cohort report as one HTML file")
     with_course(sub)
+    add_db_option(sub)
     sub.add_argument("--out", required=True, metavar="FILE.html")
     sub.add_argument("--lang", choices=("vi", "en"), default="vi")
     sub.add_argument("--mastery", type=_mastery, default=DEFAULT_MASTERY, help="step threshold")
+    _with_attempts(sub)
+    sub.add_argument(
+        "--path",
+        choices=[p.id for p in load_framework().paths],
+        default="officials",
+        help="target group of learners the roster gives no path (default: officials)",
+    )
 
     sub = command("framework", cmd_framework, "print the competency framework")
     sub.add_argument("--json", action="store_true")
     sub.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+    sub = command(
+        "integrity",
+        cmd_integrity,
+        "near-identical submissions, implausibly fast completions, grades changed by hand",
+    )
+    with_course(sub)
+    add_db_option(sub)
+    sub.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
+    sub.add_argument("--json", action="store_true")
 
     sub = command("coverage", cmd_coverage, "graded items and points per competence")
     with_course(sub)

@@ -7,7 +7,7 @@ Layout (nbgrader's own names)::
     DIR/release/             what learners receive (``bdhvs build``)
     DIR/submitted/<learner>/<assignment>/
     DIR/autograded/...       nbgrader's graded copies
-    DIR/gradebook.db         nbgrader's gradebook
+    DIR/gradebook.db         nbgrader's gradebook (unless it is elsewhere, e.g. on PostgreSQL)
     DIR/exchange/            nbgrader's exchange for this cohort
     DIR/learners.csv         optional roster: learner id, organisational unit
     DIR/reports/             one grading report per assignment (``bdhvs grade``)
@@ -25,6 +25,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config, PyFileConfigLoader
 
+from graders.database import check_reachable, masked, normalise
 from graders.errors import BdhvsError
 
 CONFIG_NAME = "nbgrader_config.py"
@@ -51,23 +52,42 @@ c.OverwriteCells.add_missing_cells = True
 # shows its widget. An untouched answer still earns nothing: the tests find no answer.
 c.ClearSolutions.code_stub = {{"python": "# Trả lời tại đây"}}
 c.ClearSolutions.text_stub = "Viết câu trả lời của bạn ở đây."
+
+# Every change of a grade by hand (formgrader, nbgrader's API) is kept, with who changed it,
+# in the gradebook's table bdhvs_grade_audit (docs/integrity.md).
+try:
+    from graders.audit import install_audit
+except ImportError:
+    import sys
+
+    print("bdhvs not installed: grade changes are kept without author", file=sys.stderr)
+else:
+    install_audit()
+"""
+
+DATABASE_TEMPLATE = """
+# The gradebook. nbgrader's commands, formgrader and bdhvs all use this database
+# (without this line: gradebook.db in this folder). See docs/postgresql.md.
+c.CourseDirectory.db_url = {url!r}
 """
 
 
 @dataclass(frozen=True)
 class Course:
     root: Path
+    database: str | None = None  # a gradebook URL that overrides the configuration's
 
     @classmethod
-    def open(cls, root: str | Path) -> Course:
-        """Open an existing course directory, or explain how to make one."""
+    def open(cls, root: str | Path, database: str | None = None) -> Course:
+        """Open an existing course directory, or explain how to make one. ``database``
+        (``--db``) puts the gradebook in that database instead of the configured one."""
         path = Path(root).resolve()
         if not (path / CONFIG_NAME).is_file():
             raise BdhvsError(
                 f"{path} is not a course directory (no {CONFIG_NAME}). "
                 f"Create one with: bdhvs course init {root}"
             )
-        return cls(path)
+        return cls(path, normalise(database, Path.cwd()) if database else None)
 
     @property
     def source_dir(self) -> Path:
@@ -95,12 +115,24 @@ class Course:
 
     def config(self) -> Config:
         loader = PyFileConfigLoader(CONFIG_NAME, path=str(self.root))
-        return loader.load_config()
+        config = loader.load_config()
+        if self.database:
+            config.CourseDirectory.db_url = self.database
+        return config
 
     @property
     def db_url(self) -> str:
         configured = self.config().CourseDirectory.get("db_url")
         return configured or f"sqlite:///{self.root / 'gradebook.db'}"
+
+    def check_gradebook(self) -> None:
+        """Fail with a clear message (password hidden) when the gradebook cannot be used."""
+        check_reachable(self.db_url)
+
+    @property
+    def db_label(self) -> str:
+        """The gradebook's URL fit to print."""
+        return masked(self.db_url)
 
     def assignments(self) -> list[str]:
         """Assignment ids: the folders of the course's sources."""
@@ -136,19 +168,28 @@ def _put_own_scripts_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, *paths])
 
 
-def init_course(directory: str | Path, source: str | Path | None = None) -> Course:
-    """Create a course directory whose sources are ``source`` (default: the repository's)."""
+def init_course(
+    directory: str | Path, source: str | Path | None = None, database: str | None = None
+) -> Course:
+    """Create a course directory whose sources are ``source`` (default: the repository's) and
+    whose gradebook is the database at URL ``database`` (default: ``gradebook.db`` in it)."""
     root = Path(directory).resolve()
     sources = Path(source).resolve() if source else REPOSITORY_ASSIGNMENTS
     if not sources.is_dir():
         raise BdhvsError(f"assignment sources not found at {sources}; pass --source DIR")
+    if database:
+        database = normalise(database, Path.cwd())
+        check_reachable(database)
     if (root / CONFIG_NAME).exists():
         raise BdhvsError(f"{root} is already a course directory")
     if root.exists() and any(root.iterdir()):
         raise BdhvsError(f"{root} exists and is not empty; choose a new directory")
     root.mkdir(parents=True, exist_ok=True)
     course_id = root.name.replace(" ", "_")
-    (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(course_id=course_id), encoding="utf-8")
+    config = CONFIG_TEMPLATE.format(course_id=course_id)
+    if database:
+        config += DATABASE_TEMPLATE.format(url=database)
+    (root / CONFIG_NAME).write_text(config, encoding="utf-8")
     os.symlink(sources, root / "source", target_is_directory=True)
     for folder in ("release", "submitted", "exchange"):
         (root / folder).mkdir()

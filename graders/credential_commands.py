@@ -56,15 +56,17 @@ def cmd_credential_verify(args: argparse.Namespace) -> None:
 
 
 def cmd_learners_forget(args: argparse.Namespace) -> None:
-    from graders.course import Course
+    from graders.cli import open_with_gradebook
     from graders.forget import forget_learner
 
-    course = Course.open(args.course)
+    course = open_with_gradebook(args)
     report = forget_learner(course, args.learner, [Path(out) for out in args.out])
     for line in report.removed:
         print(f"removed  {line}")
     if report.revoked:
         print(f"revoked  {len(report.revoked)} credentials (listed in credentials/revoked.json)")
+    for note in report.notes:
+        print(f"note     {note}")
     if report.leftovers:
         listed = "\n  ".join(str(p) for p in report.leftovers)
         raise BdhvsError(
@@ -103,6 +105,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     sub.add_argument("learner", metavar="ID")
     sub.add_argument("--course", default=".", help="course directory (default: current)")
+    sub.add_argument("--db", metavar="URL", help="gradebook database (default: the course's)")
     sub.add_argument(
         "--out", action="append", default=[], metavar="OUTDIR", help="an output folder (repeat)"
     )

@@ -11,6 +11,7 @@ execute one learner's notebooks while this process does nbgrader's work for anot
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -25,6 +26,7 @@ from nbgrader.coursedir import CourseDirectory
 
 from graders import sandbox
 from graders.course import REPOSITORY_ASSIGNMENTS, Course
+from graders.database import socket_dirs, sqlite_path
 from graders.errors import BdhvsError
 from graders.nbgrader_speed import shared_engines
 from graders.pool import ExecutionPool, Job, JobResult
@@ -62,6 +64,7 @@ class Pending:
     learner: str
     fingerprint: str
     flags: list[str] = field(default_factory=list)
+    forged: bool = False  # nbgrader metadata to set back before grading
 
 
 @dataclass
@@ -94,10 +97,13 @@ def interpreter_paths() -> list[Path]:
 
 def hidden_paths(course: Course, db_url: str) -> list[Path]:
     """What a submission must not see: the course, its sources (and this repository's), and a
-    gradebook kept elsewhere."""
+    gradebook kept elsewhere: an SQLite file's folder, or a PostgreSQL server's socket folder
+    (the sandbox has no network, but Unix sockets are files)."""
     paths = [course.root, course.source_dir.resolve(), REPOSITORY_ASSIGNMENTS]
-    if db_url.startswith("sqlite:///"):
-        paths.append(Path(db_url.removeprefix("sqlite:///")).resolve().parent)
+    sqlite_file = sqlite_path(db_url)
+    if sqlite_file is not None:
+        paths.append(sqlite_file.resolve().parent)
+    paths += [folder.resolve() for folder in socket_dirs(db_url)]
     return paths
 
 
@@ -126,6 +132,17 @@ def pool_config(course: Course, rules: ExecutionRules, state: Path, db_url: str)
         "zygote_env": zygote_env,
         "preload": PRELOAD,
     }
+
+
+def non_python_notebooks(folder: Path) -> list[str]:
+    """Notebooks of a release whose kernel is not Python."""
+    found = []
+    for path in sorted(folder.glob("*.ipynb")):
+        kernel = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("kernelspec", {})
+        language = kernel.get("language") or kernel.get("name", "python")
+        if not language.lower().startswith("python"):
+            found.append(f"{path.name} ({language})")
+    return found
 
 
 def restrict_course(course: Course, say: Callable[[str], None]) -> None:
@@ -157,6 +174,12 @@ class ForkEngine:
         coursedir.root = str(course.root)
         coursedir.submitted_directory = str(staging.relative_to(course.root))
         self.staging = staging
+        other = non_python_notebooks(course.release_dir / assignment)
+        if other:
+            raise BdhvsError(
+                f"the fork engine runs Python notebooks only, not {', '.join(other)}; "
+                "grade with --engine nbgrader"
+            )
         self.converter = StagedAutograde(coursedir, config, assignment)
         self.rules = ExecutionRules.of(self.converter.execute)
         if self.converter.execute.timeout_func is not None:
@@ -202,7 +225,8 @@ class ForkEngine:
     def _start(self, pending: Pending, done: Callable[[Finished], None]) -> _Learner | None:
         name = pending.learner
         try:
-            stage_submission(self._submitted(name), self._staged(name), self.release)
+            release = self.release if pending.forged else None
+            stage_submission(self._submitted(name), self._staged(name), release)
             prepared = self.converter.prepare(name)
         except sqlalchemy.exc.OperationalError as exc:
             raise BdhvsError(f"cannot use the gradebook: {exc}") from exc

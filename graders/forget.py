@@ -3,11 +3,13 @@
 Learning records are personal data (Decree 13/2023/NĐ-CP, Law 91/2025/QH15 from 2026): a learner
 may ask for theirs to be deleted, and data past its storage time must go. This removes:
 
-* in the course: the learner's submissions and then the learner in nbgrader's gradebook (the
-  SQLite file is then vacuumed, so deleted rows do not linger in it), their folders in
-  ``submitted/``, ``autograded/`` and ``feedback/``, their entries in the cohort's exchange,
-  their row of the roster, their outcomes in the grading reports, and what ``bdhvs`` keeps
-  about them in the course's ``.bdhvs/`` folder;
+* in the course: the learner's submissions, every graded attempt ``bdhvs grade`` kept of
+  theirs, and then the learner in nbgrader's gradebook (which is then compacted, SQLite or
+  PostgreSQL, so deleted rows do not linger in its files: :func:`graders.database.compact`),
+  their folders in ``submitted/``, ``autograded/`` and ``feedback/``, their entries in the
+  cohort's exchange, their rows of the roster and of nbgrader's export ``grades.csv``, their
+  outcomes in the grading reports, and what ``bdhvs`` keeps about them in the course's
+  ``.bdhvs/`` folder;
 * in each output folder: their record, their rows of ``records.csv`` and ``paths.csv``, their
   xAPI statements, their credentials and certificates, and cohort reports (``*.html``) that
   name them. The ids of their credentials go to ``credentials/revoked.json``.
@@ -24,14 +26,16 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from graders.attempts import forget_attempts
+from graders.audit import forget_changes
 from graders.course import Course
+from graders.database import compact, has_gradebook
 from graders.errors import BdhvsError
 from graders.exports import PATHS_CSV, XAPI
 from graders.issuing import CERTIFICATES, CREDENTIALS
@@ -39,7 +43,7 @@ from graders.registry import read_index, revoke, write_index
 
 LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 REVOCATION_REASON = "the learner's data was erased"
-SQLITE_PREFIX = "sqlite:///"
+NBGRADER_EXPORT = "grades.csv"  # what `nbgrader export` writes in the course by default
 STATE_DIR = ".bdhvs"  # bdhvs's own working state in a course, e.g. what grading has done
 
 
@@ -48,6 +52,7 @@ class ForgetReport:
     removed: list[str] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)
     leftovers: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def forget_learner(course: Course, learner: str, outputs: list[Path]) -> ForgetReport:
@@ -64,6 +69,7 @@ def forget_learner(course: Course, learner: str, outputs: list[Path]) -> ForgetR
     _forget_in_exchange(course, learner, report)
     _forget_in_state(course, learner, report)
     _drop_csv_rows(course.roster_path, learner, report)
+    _drop_csv_rows(course.root / NBGRADER_EXPORT, learner, report, column="student_id")
     for path in sorted(course.reports_dir.glob("grade-*.json")):
         _drop_report_outcomes(path, learner, report)
     for out in outputs:
@@ -86,8 +92,7 @@ def _remove(path: Path, report: ForgetReport) -> None:
 
 
 def _forget_in_gradebook(course: Course, learner: str, report: ForgetReport) -> None:
-    database = course.db_url.removeprefix(SQLITE_PREFIX)
-    if course.db_url.startswith(SQLITE_PREFIX) and not Path(database).exists():
+    if not has_gradebook(course.db_url):
         return  # nothing graded yet; opening the gradebook would create it
     with Gradebook(course.db_url) as gradebook:
         try:
@@ -97,13 +102,16 @@ def _forget_in_gradebook(course: Course, learner: str, report: ForgetReport) -> 
         for assignment in [s.assignment.name for s in student.submissions]:
             gradebook.remove_submission(assignment, learner)
         gradebook.remove_student(learner)
+    forget_attempts(course.db_url, learner)
+    forget_changes(course.db_url, learner)
     report.removed.append(f"gradebook: learner {learner} and their submissions")
-    if course.db_url.startswith(SQLITE_PREFIX):
-        connection = sqlite3.connect(database)
-        try:
-            connection.execute("VACUUM")
-        finally:
-            connection.close()
+    not_compacted = compact(course.db_url)
+    if not_compacted:
+        report.notes.append(
+            "the gradebook's tables "
+            f"{', '.join(not_compacted)} belong to another database role, so deleted rows stay "
+            "in their files until its owner runs VACUUM FULL on them"
+        )
 
 
 def _remove_matching(folder: Path, matches: Callable[[Path], bool], report: ForgetReport) -> None:
@@ -136,16 +144,17 @@ def _rewrite(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _drop_csv_rows(path: Path, learner: str, report: ForgetReport) -> None:
-    """Remove the learner's rows from a CSV file with a ``learner`` column, keeping the rest."""
+def _drop_csv_rows(path: Path, learner: str, report: ForgetReport, column: str = "learner") -> None:
+    """Remove the learner's rows from a CSV file with a ``column`` of learner ids, keeping the
+    rest."""
     if not path.is_file():
         return
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         fields = reader.fieldnames or []
         rows = list(reader)
-    kept = [row for row in rows if (row.get("learner") or "").strip() != learner]
-    if "learner" not in fields or len(kept) == len(rows):
+    kept = [row for row in rows if (row.get(column) or "").strip() != learner]
+    if column not in fields or len(kept) == len(rows):
         return
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as handle:

@@ -10,6 +10,9 @@ cohort is graded. Two engines then grade:
   (:mod:`graders.engine_fork`). The gradebook and the autograded notebooks are nbgrader's.
 - ``nbgrader``: nbgrader's API, one learner after the other, each notebook in a new kernel.
 
+With a Dask scheduler's address, the fork engine's notebooks run on that cluster instead of
+this machine (:mod:`graders.engine_dask`).
+
 A run can be killed at any moment and started again (:mod:`graders.resume`): learners whose
 grades were committed, and whose submission has not changed since, are not graded again
 (``force`` grades them anyway); grading a learner again replaces the earlier result.
@@ -30,7 +33,9 @@ from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
+from graders.attempts import record_attempts
 from graders.course import Course
+from graders.database import identity
 from graders.engine_fork import Finished, ForkEngine, Pending
 from graders.errors import BdhvsError
 from graders.resume import Ledger, fingerprint, grading_context
@@ -94,6 +99,7 @@ def _engine(
     assignment: str,
     release: Release,
     workers: int | None,
+    scheduler: str | None,
     say: Callable[[str], None],
     needed: bool,
 ) -> Iterator[Callable[[list[Pending], Callable[[Finished], None]], None]]:
@@ -101,6 +107,15 @@ def _engine(
     warm up while the submissions are inspected."""
     if not needed:
         yield lambda work, done: None
+    elif name == "dask" and scheduler:
+        try:  # Dask is an optional dependency, which only this engine needs
+            from graders.engine_dask import DaskEngine
+        except ImportError as exc:
+            raise BdhvsError(
+                f"--scheduler needs Dask (pip install 'bdhvs[cluster]'): {exc}"
+            ) from exc
+        with DaskEngine(course, assignment, release, scheduler, say) as dask:
+            yield dask.run
     elif name == "fork":
         with ForkEngine(course, assignment, release, workers or default_workers(), say) as fork:
             yield fork.run
@@ -125,16 +140,25 @@ def grade(
     workers: int | None = None,
     force: bool = False,
     say: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[Outcome]:
     """Grade every submission of ``assignment`` and write ``reports/grade-<assignment>.json``.
 
-    ``say`` receives the few lines meant for the instructor (isolation, summary).
+    ``say`` receives the few lines meant for the instructor (isolation, summary). With a
+    Dask ``scheduler`` address, the fork engine runs the notebooks on that cluster.
     """
     course.require_assignment(assignment)
     if not (course.release_dir / assignment).is_dir():
         raise BdhvsError(f"{assignment} has not been built yet: run bdhvs build {assignment}")
     if engine not in ENGINES:
         raise BdhvsError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
+    if scheduler is not None:
+        if engine != "fork" or workers is not None:
+            raise BdhvsError(
+                "--scheduler runs the fork engine on a Dask cluster, whose workers decide how "
+                "many notebooks run at once: leave out --engine and --workers"
+            )
+        engine = "dask"
     say = say or (lambda line: None)
     release = load_release(course.release_dir / assignment)
     learners = submitted_learners(course, assignment)
@@ -142,16 +166,20 @@ def grade(
     warnings.filterwarnings("ignore", message=".*not in session, add operation along")
     # Notebooks whose cells have no ids are common and nothing an instructor can act on.
     warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
-    context = grading_context(course, assignment)
+    # A record made for another gradebook (--db) does not say the grades are in this one.
+    context = grading_context(course, assignment) + identity(course.db_url)
     ledger = Ledger(course.root / ".bdhvs" / "grade" / assignment / "done")
     in_gradebook = _graded_in_gradebook(course, assignment)
     outcomes: dict[str, Outcome] = {}
-    candidates: dict[str, str] = {}  # learner -> fingerprint of their submission
+    candidates: dict[str, str] = {}  # learner -> fingerprint of their submission, to grade
+    fingerprints: dict[str, str] = {}  # the same, for every learner
     for learner in learners:
         digest = fingerprint(course.submitted_dir / learner / assignment, context)
+        fingerprints[learner] = digest
         record = ledger.get(learner)
         kept = not force and record is not None and record.get("fingerprint") == digest
-        if kept and learner in in_gradebook and (course.autograded_dir / learner).is_dir():
+        autograded = (course.autograded_dir / learner / assignment).is_dir()
+        if kept and autograded and learner in in_gradebook:
             outcomes[learner] = Outcome(**record["outcome"])
         else:
             candidates[learner] = digest
@@ -174,7 +202,9 @@ def grade(
 
     started = time.monotonic()
     try:
-        with _engine(engine, course, assignment, release, workers, say, bool(candidates)) as run:
+        with _engine(
+            engine, course, assignment, release, workers, scheduler, say, bool(candidates)
+        ) as run:
             work = []
             for learner, digest in candidates.items():
                 folder = course.submitted_dir / learner / assignment
@@ -183,7 +213,7 @@ def grade(
                     done(Finished(learner, False, inspection.flags, inspection.error))
                     continue
                 ledger.forget(learner)
-                work.append(Pending(learner, digest, inspection.flags))
+                work.append(Pending(learner, digest, inspection.flags, inspection.forged))
             if work:
                 run(work, done)
     finally:
@@ -191,15 +221,17 @@ def grade(
     elapsed = time.monotonic() - started
     ordered = [outcomes[learner] for learner in learners]
     _fill_scores(course, assignment, ordered)
+    graded = {o.learner: fingerprints[o.learner] for o in ordered if o.status == "graded"}
+    record_attempts(course.db_url, assignment, graded, set(candidates), course.submitted_dir)
     write_report(course, assignment, ordered)
     say(summary(len(candidates), skipped, elapsed, engine))
     return ordered
 
 
-def summary(graded_now: int, skipped: int, seconds: float, engine: str) -> str:
-    noun = "submission" if graded_now == 1 else "submissions"
-    rate = f", {60 * graded_now / seconds:.0f} per minute" if graded_now and seconds else ""
-    line = f"graded {graded_now} {noun} in {seconds:.1f} s with the {engine} engine{rate}"
+def summary(processed: int, skipped: int, seconds: float, engine: str) -> str:
+    noun = "submission" if processed == 1 else "submissions"
+    rate = f", {60 * processed / seconds:.0f} per minute" if processed and seconds else ""
+    line = f"{processed} {noun} processed in {seconds:.1f} s with the {engine} engine{rate}"
     if skipped:
         line += f"; {skipped} unchanged since their last grading were kept (--force: grade again)"
     return line

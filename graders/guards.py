@@ -18,8 +18,10 @@ built-in (``def sum(...)``) is reported and hidden while test cells run, so that
 from __future__ import annotations
 
 import builtins
+import os
 import re
 import signal
+import site
 import sys
 import threading
 import types
@@ -96,6 +98,36 @@ def _state(value: Any) -> Any:
 def _ipython_name(name: str) -> bool:
     """Names IPython itself keeps in the namespace: _, __, _5, _i, _ii, _i5, _ih, _oh, _dh."""
     return bool(re.fullmatch(r"_+|_\d+|_i+\d*|_[iod]h", name))
+
+
+def _from_installed_library(hook: Any) -> bool:
+    """Whether all the Python code behind ``hook`` lives in files of the Python installation,
+    not in code the learner wrote (a cell, or a file beside the notebook in the sandbox)."""
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, *site.getsitepackages())}
+    here = os.path.realpath(os.getcwd()) + os.sep
+    for filename in _code_files(hook):
+        if filename.startswith("<frozen "):
+            continue  # the standard library's own import machinery
+        path = os.path.realpath(filename)
+        if path.startswith(here) or not any(path.startswith(root + os.sep) for root in roots):
+            return False
+    return True
+
+
+def _code_files(hook: Any) -> set[str]:
+    """Source files of the functions that make up ``hook``: itself, its attributes, its class."""
+    holders = [vars(cls) for cls in type(hook).__mro__ if cls is not object]
+    if isinstance(hook, type):
+        holders += [vars(cls) for cls in hook.__mro__ if cls is not object]
+    holders.append(getattr(hook, "__dict__", {}))
+    values = [hook, *(value for holder in holders for value in holder.values())]
+    files = set()
+    for value in values:
+        function = getattr(value, "__func__", value)
+        code = getattr(function, "__code__", None)
+        if isinstance(code, types.CodeType):
+            files.add(code.co_filename)
+    return files
 
 
 class Guard:
@@ -196,9 +228,7 @@ class Guard:
             threading.settrace(None)  # type: ignore[arg-type]
             threading.setprofile(None)  # type: ignore[arg-type]
             found.append("installed a trace function for threads")
-        meta_path, path_hooks = self.import_hooks
-        if sys.meta_path != meta_path or sys.path_hooks != path_hooks:
-            sys.meta_path[:], sys.path_hooks[:] = meta_path, path_hooks
+        if self._import_hooks_tampered():
             found.append("changed the import system")
         found += self._shell()
         for cls, before in self.classes.items():
@@ -215,6 +245,22 @@ class Guard:
             signal.signal(signal.SIGINT, self.sigint)
             found.append("changed the interrupt handler")
         return found
+
+    def _import_hooks_tampered(self) -> bool:
+        """Whether the import system changed other than by an installed library adding its own
+        hook (``six`` does on import); any other change is put back."""
+        meta_path, path_hooks = self.import_hooks
+        tampered = False
+        for now, before in ((sys.meta_path, meta_path), (sys.path_hooks, path_hooks)):
+            if now == before:
+                continue
+            removed = any(hook not in now for hook in before)
+            added = [hook for hook in now if hook not in before]
+            if removed or not all(_from_installed_library(hook) for hook in added):
+                now[:] = before
+                tampered = True
+        self.import_hooks = (list(sys.meta_path), list(sys.path_hooks))
+        return tampered
 
     def _shell(self) -> list[str]:
         found = []

@@ -8,10 +8,10 @@ Neither changes what nbgrader computes or writes:
   ``jsonschema`` skip that schema afterwards. Every cell is still validated against it, and
   every other schema is still checked.
 - Each of nbgrader's steps opens its own ``Gradebook``, which creates a new SQLAlchemy engine,
-  about nine per submission, so SQLAlchemy compiles nbgrader's queries again each time.
-  :func:`shared_engines` lets those gradebooks share one engine per database while it is
-  active, which keeps SQLAlchemy's cache of compiled queries. Sessions, transactions and
-  commits stay nbgrader's.
+  about nine per submission, so SQLAlchemy compiles nbgrader's queries again each time, and
+  opens a new connection (on PostgreSQL, a login). :func:`shared_engines` lets those
+  gradebooks share one engine and its connections per database while it is active, which keeps
+  SQLAlchemy's cache of compiled queries. Sessions, transactions and commits stay nbgrader's.
 """
 
 from __future__ import annotations
@@ -54,7 +54,11 @@ def shared_engines() -> Iterator[None]:
     def create_engine(url: str, **options: Any) -> Any:
         key = (str(url), tuple(sorted(options.items())))
         if key not in engines:
-            engines[key] = create(url, **options)
+            engine = create(url, **options)
+            # A gradebook disposes of its engine when it closes; the shared one keeps its pool
+            # until the run ends, as a new connection to a server costs a login each time.
+            engine.dispose = lambda close=True: None
+            engines[key] = engine
         return engines[key]
 
     nbgrader.api.create_engine = create_engine
@@ -63,4 +67,4 @@ def shared_engines() -> Iterator[None]:
     finally:
         nbgrader.api.create_engine = create
         for engine in engines.values():
-            engine.dispose()
+            type(engine).dispose(engine)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import UTC, datetime
+from collections import Counter
+from datetime import UTC, date, datetime
 from pathlib import Path
 from statistics import mean
 from typing import Any
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from curriculum.framework import load_framework
 from curriculum.modules import load_modules
 from graders import plots
 from graders.course import Course
-from graders.records import build_records
+from graders.integrity_section import integrity_section
+from graders.report_data import report_records
 from graders.rollup import RollupPolicy
+from graders.roster import read_roster_paths
+from graders.targets import progress_section
 
 LABELS = {
     "vi": {
@@ -30,9 +34,6 @@ LABELS = {
         "step_at_least": "bậc ≥ {step}",
         "steps": "Phân bố bậc đạt được (mọi học viên × năng lực)",
         "step": "Bậc",
-        "units": "Tỉ lệ học viên đạt mọi năng lực được đánh giá, theo đơn vị",
-        "no_unit": "(chưa rõ đơn vị)",
-        "share": "tỉ lệ",
         "scores": "Phân bố điểm bài làm",
         "score_pct": "Điểm (% tổng điểm)",
         "count": "Số học viên",
@@ -63,6 +64,7 @@ LABELS = {
         "per_learner": "Bậc đạt được của từng học viên",
         "next": "Học phần nên học tiếp",
         "pending_mark": "Dấu *: còn câu tự luận chờ giảng viên chấm; bậc có thể tăng sau đó.",
+        "shown": "Hiển thị {shown} trên {total} dòng; mọi học viên có trong records.csv.",
         "learner": "Học viên",
         "policy": "Quy tắc: đạt bậc khi được ít nhất {pct}% số điểm của các câu ở bậc đó "
         "trở xuống (xem docs/rollup.md).",
@@ -79,9 +81,6 @@ LABELS = {
         "step_at_least": "step ≥ {step}",
         "steps": "Distribution of steps attained (all learners × competences)",
         "step": "Step",
-        "units": "Share of learners attaining every assessed competence, by unit",
-        "no_unit": "(unit unknown)",
-        "share": "share",
         "scores": "Distribution of submission scores",
         "score_pct": "Score (% of points)",
         "count": "Learners",
@@ -112,6 +111,7 @@ LABELS = {
         "per_learner": "Steps attained by each learner",
         "next": "Recommended next modules",
         "pending_mark": "* : a written answer awaits an instructor; the step may rise once graded.",
+        "shown": "Showing {shown} of {total} rows; every learner is in records.csv.",
         "learner": "Learner",
         "policy": "Rule: a step is attained with at least {pct}% of the points of the items at "
         "that step or below (see docs/rollup.md).",
@@ -119,43 +119,77 @@ LABELS = {
 }
 
 
+#: Rows of a per-learner list shown in the report. A national cohort's report stays a file that
+#: opens quickly; the figures and summaries cover every learner and records.csv lists them all.
+LIST_ROWS = 500
+
+
+def _shown(rows: list, labels: dict[str, str]) -> str:
+    """The note under a list cut to :data:`LIST_ROWS` rows; empty when it is whole."""
+    if len(rows) <= LIST_ROWS:
+        return ""
+    return labels["shown"].format(shown=LIST_ROWS, total=len(rows))
+
+
 def _all_attained(record: dict[str, Any]) -> bool:
     return all(entry["step"] > 0 for entry in record["competences"].values())
 
 
 def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Difficulty and upper-lower discrimination of every graded item, from the records."""
-    per_item: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
+    """Difficulty and upper-lower discrimination of every graded item, from the records.
+
+    Scores go into a learners x items table; a competence entry shared by many records (see
+    ``graders.report_data``) is read once, so a national cohort takes seconds.
+    """
     meta: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for record in records:
+    columns: dict[tuple[str, str, str], int] = {}
+    read: dict[int, tuple[dict[str, Any], dict[int, float]]] = {}
+    width = 8
+    table = np.full((len(records), width), np.nan)
+    for row, record in enumerate(records):
         for competence, entry in record["competences"].items():
-            for e in entry["evidence"]:
-                key = (e["assignment"], e["notebook"], e["cell"])
-                info = meta.setdefault(
-                    key, {"competences": set(), "target": e["target_step"], "manual": False}
-                )
-                info["competences"].add(competence)
-                if e["score"] is not None:
-                    per_item[key][record["learner"]] = e["score"] / e["max_score"]
-    totals = Counter()
-    for scores in per_item.values():
-        for learner, value in scores.items():
-            totals[learner] += value
-    ranked = [learner for learner, _ in totals.most_common()]
+            known = read.get(id(entry))
+            if known is None or known[0] is not entry:
+                scores: dict[int, float] = {}
+                for e in entry["evidence"]:
+                    key = (e["assignment"], e["notebook"], e["cell"])
+                    info = meta.setdefault(
+                        key, {"competences": set(), "target": e["target_step"], "manual": False}
+                    )
+                    info["competences"].add(competence)
+                    column = columns.setdefault(key, len(columns))
+                    if e["score"] is not None:
+                        scores[column] = e["score"] / e["max_score"]
+                known = read[id(entry)] = (entry, scores)
+                if len(columns) > width:
+                    width = 2 * len(columns)
+                    grown = np.full((len(records), width), np.nan)
+                    grown[:, : table.shape[1]] = table
+                    table = grown
+            if known[1]:
+                table[row, list(known[1])] = list(known[1].values())
+    graded = ~np.isnan(table)
+    ranked = np.flatnonzero(graded.any(axis=1))
+    totals = np.nansum(table[ranked], axis=1)
+    ranked = ranked[np.argsort(-totals, kind="stable")]
     group = max(1, round(0.27 * len(ranked)))
-    top, bottom = set(ranked[:group]), set(ranked[-group:])
+    top = np.zeros(len(records), dtype=bool)
+    bottom = np.zeros(len(records), dtype=bool)
+    top[ranked[:group]] = True
+    bottom[ranked[-group:] if len(ranked) else []] = True
     rows = []
     for key in sorted(meta):
-        scores = per_item.get(key, {})
-        values = list(scores.values())
-        difficulty = 100 * mean(values) if values else None
-        upper = [v for k, v in scores.items() if k in top]
-        lower = [v for k, v in scores.items() if k in bottom]
-        discrimination = mean(upper) - mean(lower) if upper and lower else None
+        column = columns[key]
+        mask = graded[:, column]
+        values = table[mask, column]
+        upper = table[mask & top, column]
+        lower = table[mask & bottom, column]
+        difficulty = 100 * float(values.mean()) if values.size else None
+        discrimination = float(upper.mean() - lower.mean()) if upper.size and lower.size else None
         note = ""
-        if values and max(values) == 0:
+        if values.size and values.max() == 0:
             note = "nobody"
-        elif values and min(values) == 1:
+        elif values.size and values.min() == 1:
             note = "everybody"
         rows.append(
             {
@@ -165,7 +199,7 @@ def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "difficulty": difficulty,
                 "discrimination": discrimination,
                 "note": note,
-                "graded": len(values),
+                "graded": int(values.size),
             }
         )
     return rows
@@ -178,10 +212,17 @@ def next_modules(record: dict[str, Any], lang: str) -> str:
     return "; ".join(titles)
 
 
-def report_context(course: Course, lang: str, policy: RollupPolicy) -> dict[str, Any]:
+def report_context(
+    course: Course,
+    lang: str,
+    policy: RollupPolicy,
+    default_path: str = "officials",
+    on: date | None = None,
+) -> dict[str, Any]:
+    """Everything the template shows; ``on`` (default: today) decides which targets are due."""
     labels = LABELS[lang]
     framework = load_framework()
-    records = build_records(course, policy)
+    records = report_records(course, policy)
     assessed = list(records[0]["competences"]) if records else []
     comp_label = {c: f"{c} {framework.competence(c).name(lang)}" for c in assessed}
 
@@ -201,10 +242,10 @@ def report_context(course: Course, lang: str, policy: RollupPolicy) -> dict[str,
     step_counts = Counter(entry["step"] for r in records for entry in r["competences"].values())
     steps = list(range(0, max(step_counts, default=0) + 1))
 
-    by_unit: dict[str, list[bool]] = defaultdict(list)
-    for record in records:
-        by_unit[record["unit"] or labels["no_unit"]].append(_all_attained(record))
-    units = sorted(by_unit)
+    known_paths = {p.id for p in framework.paths}
+    learner_paths = read_roster_paths(course.roster_path, known_paths)
+    today = on or datetime.now(UTC).date()
+    progress = progress_section(records, learner_paths, default_path, lang, today)
 
     submission_scores = [
         100 * status["score"] / status["max_score"]
@@ -247,13 +288,6 @@ def report_context(course: Course, lang: str, policy: RollupPolicy) -> dict[str,
                 steps, [step_counts[s] for s in steps], labels["steps"], labels["step"]
             )
         )
-        figures.append(
-            plots.attainment_bars(
-                units,
-                {labels["share"]: [sum(by_unit[u]) / len(by_unit[u]) for u in units]},
-                labels["units"],
-            )
-        )
     if submission_scores:
         figures.append(
             plots.histogram(
@@ -284,13 +318,20 @@ def report_context(course: Course, lang: str, policy: RollupPolicy) -> dict[str,
             (labels["all_attained"], sum(_all_attained(r) for r in records if assessed)),
         ],
         "figures": figures,
+        "progress": progress,
         "items": item_analysis(records),
-        "problems": problems,
-        "at_risk": at_risk,
+        "integrity": integrity_section(course, lang),
+        "problems": problems[:LIST_ROWS],
+        "at_risk": at_risk[:LIST_ROWS],
+        "shown": {
+            "problems": _shown(problems, labels),
+            "at_risk": _shown(at_risk, labels),
+            "records": _shown(records, labels),
+        },
         "assessed": assessed,
         "comp_label": comp_label,
-        "records": records,
-        "next_modules": {r["learner"]: next_modules(r, lang) for r in records},
+        "records": records[:LIST_ROWS],
+        "next_modules": {r["learner"]: next_modules(r, lang) for r in records[:LIST_ROWS]},
     }
 
 
@@ -303,10 +344,16 @@ def render_report(context: dict[str, Any]) -> str:
 
 
 def write_report(
-    course: Course, out: Path, lang: str = "vi", policy: RollupPolicy | None = None
+    course: Course,
+    out: Path,
+    lang: str = "vi",
+    policy: RollupPolicy | None = None,
+    default_path: str = "officials",
 ) -> Path:
-    """Render the cohort report for ``course`` into the HTML file ``out``."""
-    text = render_report(report_context(course, lang, policy or RollupPolicy()))
+    """Render the cohort report for ``course`` into the HTML file ``out``; learners the roster
+    gives no path count in the ``default_path`` target group."""
+    context = report_context(course, lang, policy or RollupPolicy(), default_path)
+    text = render_report(context)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")

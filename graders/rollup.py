@@ -12,7 +12,10 @@ This module is the only place these rules live; ``docs/rollup.md`` explains them
   target step up and the climb stops at the first step not attained, so a learner never holds a
   step without the ones below it. The step attained is the highest one reached, 0 for none.
 * A learning path is completed when every competence it requires is attained at the required
-  step or above.
+  step or above; it was completed when the last submission giving evidence for it was made.
+* Of several graded attempts at an assignment, the ``latest`` policy (nbgrader's behaviour)
+  counts the one the gradebook holds, ``best`` the one with the most points
+  (``graders.attempts`` keeps and picks them).
 """
 
 from __future__ import annotations
@@ -22,15 +25,19 @@ from dataclasses import dataclass, field
 from curriculum.framework import LearningPath
 
 DEFAULT_MASTERY = 0.8
+ATTEMPT_POLICIES = ("latest", "best")
 
 
 @dataclass(frozen=True)
 class RollupPolicy:
     mastery: float = DEFAULT_MASTERY
+    attempts: str = "latest"
 
     def __post_init__(self) -> None:
         if not 0 < self.mastery <= 1:
             raise ValueError(f"mastery threshold must be in (0, 1], not {self.mastery}")
+        if self.attempts not in ATTEMPT_POLICIES:
+            raise ValueError(f"attempts policy must be one of {ATTEMPT_POLICIES}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,9 @@ class Evidence:
     step: int
     score: float | None
     max_score: float
+    attempt: int | None = None  # which graded attempt of the assignment, 1 for the first
+    attempts: int | None = None  # how many graded attempts there were
+    submitted_at: str | None = None  # when that attempt was submitted (ISO 8601, UTC)
 
     @property
     def pending(self) -> bool:
@@ -69,6 +79,7 @@ class PathProgress:
     required: int
     met: int
     missing: tuple[str, ...]
+    completed_at: str | None = None
 
     @property
     def completed(self) -> bool:
@@ -111,9 +122,17 @@ def path_progress(path: LearningPath, results: dict[str, CompetenceResult]) -> P
         for r in path.requirements
         if r.competence not in results or results[r.competence].step < r.step
     )
+    dates = [
+        e.submitted_at
+        for r in path.requirements
+        if r.competence in results
+        for e in results[r.competence].evidence
+        if e.submitted_at
+    ]
     return PathProgress(
         path=path.id,
         required=len(path.requirements),
         met=len(path.requirements) - len(missing),
         missing=missing,
+        completed_at=max(dates) if dates and not missing else None,
     )

@@ -1,5 +1,8 @@
 """The cohort roster ``learners.csv``: pseudonymous learner ids and their organisational units.
 
+An optional ``path`` column names each learner's target group (a learning path id of
+``curriculum/framework/paths.json``); rosters without it keep working.
+
 Real identities never enter the course directory; whoever runs the cohort keeps the map from
 pseudonymous id to person apart from it.
 """
@@ -23,6 +26,28 @@ def read_roster(path: Path) -> dict[str, str]:
         if reader.fieldnames is None or "learner" not in reader.fieldnames:
             raise BdhvsError(f"{path}: the roster needs a header with the columns learner,unit")
         return {row["learner"].strip(): (row.get("unit") or "").strip() for row in reader}
+
+
+def read_roster_paths(path: Path, known: set[str]) -> dict[str, str]:
+    """learner id -> learning path id, for the rows that name one; ``known`` holds valid ids."""
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or "learner" not in reader.fieldnames:
+            raise BdhvsError(f"{path}: the roster needs a header with the columns learner,unit")
+        paths = {}
+        for line, row in enumerate(reader, start=2):
+            value = (row.get("path") or "").strip()
+            if not value:
+                continue
+            if value not in known:
+                raise BdhvsError(
+                    f"{path}, line {line}: learner {row['learner'].strip()!r} has unknown path "
+                    f"{value!r}; use one of {', '.join(sorted(known))}"
+                )
+            paths[row["learner"].strip()] = value
+        return paths
 
 
 def write_roster(path: Path, units: dict[str, str]) -> None:

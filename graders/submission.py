@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ def load_release(folder: Path) -> Release:
 class Inspection:
     flags: list[str] = field(default_factory=list)
     error: str = ""
+    forged: bool = False  # some nbgrader metadata must be set back before grading
 
 
 def read_submitted_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
@@ -123,7 +125,9 @@ def inspect_submission(folder: Path, release: Release) -> Inspection:
         if error:
             found.error = error
             return found
-        found.flags += [f"{name}.ipynb: {flag}" for flag in compare_cells(nb, cells)]
+        flags, forged = compare_cells(nb, cells)
+        found.flags += [f"{name}.ipynb: {flag}" for flag in flags]
+        found.forged = found.forged or forged
     return found
 
 
@@ -131,15 +135,13 @@ def _regular_file(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
 
 
-def compare_cells(nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]) -> list[str]:
-    """What the learner changed in the cells nbgrader grades or locks."""
+def compare_cells(
+    nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]
+) -> tuple[list[str], bool]:
+    """What the learner changed in the cells nbgrader grades or locks, and whether any of it
+    is nbgrader metadata (which :func:`repair_metadata` sets back)."""
     seen, edited, forged, unknown = set(), [], [], []
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader")
-        if meta is None:
-            continue
-        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-        original = released.get(grade_id) if isinstance(grade_id, str) else None
+    for cell, meta, grade_id, original in _nbgrader_cells(nb, released):
         if original is None:
             unknown.append(str(grade_id))
             continue
@@ -159,7 +161,21 @@ def compare_cells(nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]) 
         flags.append(f"changed nbgrader metadata set back for grading: {', '.join(forged)}")
     if unknown:
         flags.append(f"cells with grade ids not in the assignment: {', '.join(unknown)}")
-    return flags
+    return flags, bool(forged or unknown)
+
+
+def _nbgrader_cells(
+    nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]
+) -> Iterator[tuple[nbformat.NotebookNode, Any, Any, ReleasedCell | None]]:
+    """Each cell with nbgrader metadata: the cell, its metadata, its grade id and the released
+    cell of that id (None when the id is not the assignment's)."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            continue
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        original = released.get(grade_id) if isinstance(grade_id, str) else None
+        yield cell, meta, grade_id, original
 
 
 def _joined(source: str | list[str]) -> str:
@@ -178,12 +194,7 @@ def repair_metadata(nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]
     Returns whether anything changed.
     """
     changed = False
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader")
-        if meta is None:
-            continue
-        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-        original = released.get(grade_id) if isinstance(grade_id, str) else None
+    for cell, meta, _, original in _nbgrader_cells(nb, released):
         if original is None:
             del cell.metadata["nbgrader"]
             changed = True
@@ -193,8 +204,9 @@ def repair_metadata(nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]
     return changed
 
 
-def stage_submission(folder: Path, target: Path, release: Release) -> None:
-    """Copy ``folder`` to ``target`` for nbgrader: regular files only, metadata repaired."""
+def stage_submission(folder: Path, target: Path, release: Release | None) -> None:
+    """Copy ``folder`` to ``target`` for nbgrader: regular files only, and, given the
+    ``release``, the assignment's notebooks with their nbgrader metadata set back."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -208,7 +220,7 @@ def stage_submission(folder: Path, target: Path, release: Release) -> None:
             if data is None:
                 continue
             stem = Path(name).stem
-            if here == folder and name.endswith(".ipynb") and stem in release:
+            if release and here == folder and name.endswith(".ipynb") and stem in release:
                 data = _repaired(data, release[stem])
             (destination / name).write_bytes(data)
 

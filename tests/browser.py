@@ -76,6 +76,33 @@ _LAB_SETTINGS = {
 }
 
 
+# A question the browser tests answer by clicking; the sheet is named after the notebook, so the
+# answers file is <sheet>.answers.json beside it.
+OTP_PROMPT_PART = "xin mã OTP"
+OTP_OPTIONS = (
+    ("Đọc mã OTP cho họ", "doc_ma"),
+    ("Từ chối, rồi tự gọi số tổng đài in trên thẻ ngân hàng", "goi_tong_dai"),
+    ("Gửi mã OTP qua Zalo cho họ", "gui_zalo"),
+)
+
+
+def otp_question_cell(sheet: str) -> str:
+    """Source of a cell that shows the OTP question, answered into the sheet ``sheet``."""
+    return f"""\
+from curriculum.answers import answer_sheet
+from curriculum.questions import SingleChoice, TrueFalse
+
+sheet = answer_sheet({sheet!r})
+otp = SingleChoice(
+    "otp",
+    "Có người gọi điện xưng là nhân viên ngân hàng và {OTP_PROMPT_PART}. Bạn làm gì?",
+    {list(OTP_OPTIONS)!r},
+    sheet=sheet,
+)
+otp
+"""
+
+
 def missing_browser_support() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     if importlib.util.find_spec("playwright") is None:

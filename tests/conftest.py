@@ -112,3 +112,15 @@ def graded_course(built_course: Course) -> Course:
         submit_copy(course, "blank", assignment, course.release_dir / assignment)
         grade(course, assignment, progress=False)
     return course
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on loopback for the whole run; ``postgres.new_database()``
+    gives a test an empty database of its own."""
+    from pgserver import start_server
+
+    server = start_server()
+    yield server
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)

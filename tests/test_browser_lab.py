@@ -28,6 +28,7 @@ from browser import (
     code_cells,
     jupyter_lab,
     open_notebook,
+    otp_question_cell,
     require_browser_support,
     run_all_cells,
     save_notebook,
@@ -42,23 +43,6 @@ ARTIFACTS = REPO / "test-artifacts"
 SAVED = "✓ Đã lưu câu trả lời."
 ANSWER_FILE_SECONDS = 30
 
-BUILD_WIDGET_QUIZ = """\
-from curriculum.answers import answer_sheet
-from curriculum.questions import SingleChoice, TrueFalse
-
-sheet = answer_sheet("widget_quiz")
-otp = SingleChoice(
-    "otp",
-    "Có người gọi điện xưng là nhân viên ngân hàng và xin mã OTP. Bạn làm gì?",
-    [
-        ("Đọc mã OTP cho họ", "doc_ma"),
-        ("Từ chối, rồi tự gọi số tổng đài in trên thẻ ngân hàng", "goi_tong_dai"),
-        ("Gửi mã OTP qua Zalo cho họ", "gui_zalo"),
-    ],
-    sheet=sheet,
-)
-otp
-"""
 BUILD_TRUE_FALSE = """\
 wifi = TrueFalse(
     "wifi", "Wi-Fi công cộng miễn phí luôn an toàn để đăng nhập tài khoản ngân hàng.", sheet=sheet
@@ -178,7 +162,7 @@ def test_browser_learner_answers_widget_with_clicks_and_keyboard_and_answer_is_s
         "widget_quiz.ipynb",
         [
             nbformat.v4.new_markdown_cell("# An toàn số: câu hỏi thử"),
-            nbformat.v4.new_code_cell(BUILD_WIDGET_QUIZ),
+            nbformat.v4.new_code_cell(otp_question_cell("widget_quiz")),
             nbformat.v4.new_code_cell(BUILD_TRUE_FALSE),
         ],
     )

@@ -19,10 +19,13 @@ from test_browser_lab import ARTIFACTS, SAVED, question, wait_for_answers, write
 
 from browser import (
     KERNEL_TIMEOUT_MS,
+    OTP_OPTIONS,
+    OTP_PROMPT_PART,
     Server,
     chromium_page,
     jupyter_notebook,
     open_notebook,
+    otp_question_cell,
     require_browser_support,
     run_all_cells,
     voila,
@@ -31,35 +34,15 @@ from browser import (
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request
 
-# One question; the sheet is named after the notebook, so the answers file is
-# <name>.answers.json beside it.
-BUILD_QUESTION = """\
-from curriculum.answers import answer_sheet
-from curriculum.questions import SingleChoice
-
-sheet = answer_sheet({sheet!r})
-otp = SingleChoice(
-    "otp",
-    "Có người gọi điện xưng là nhân viên ngân hàng và xin mã OTP. Bạn làm gì?",
-    [
-        ("Đọc mã OTP cho họ", "doc_ma"),
-        ("Từ chối, rồi tự gọi số tổng đài in trên thẻ ngân hàng", "goi_tong_dai"),
-        ("Gửi mã OTP qua Zalo cho họ", "gui_zalo"),
-    ],
-    sheet=sheet,
-)
-otp
-"""
-PROMPT_PART = "xin mã OTP"
-FIRST = "Đọc mã OTP cho họ"
-SECOND = "Từ chối, rồi tự gọi số tổng đài in trên thẻ ngân hàng"
+PROMPT_PART = OTP_PROMPT_PART
+FIRST, SECOND = OTP_OPTIONS[0][0], OTP_OPTIONS[1][0]
 
 
 def write_question_notebook(folder: Path, sheet: str) -> str:
     """Write ``<folder>/<sheet>.ipynb`` with a title and the question; returns its path."""
     cells = [
         nbformat.v4.new_markdown_cell("# An toàn số: câu hỏi thử"),
-        nbformat.v4.new_code_cell(BUILD_QUESTION.format(sheet=sheet)),
+        nbformat.v4.new_code_cell(otp_question_cell(sheet)),
     ]
     return write_notebook(folder, f"{sheet}.ipynb", cells)
 

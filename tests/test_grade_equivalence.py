@@ -23,6 +23,7 @@ from nbgrader.api import Gradebook
 from graders.build import build
 from graders.course import REPOSITORY_ASSIGNMENTS, init_course
 from graders.demo import Learner, demo_answers, make_submission
+from graders.errors import BdhvsError
 from graders.grade import grade
 
 from conftest import run_bdhvs, submit, submit_copy
@@ -177,3 +178,14 @@ def test_nbgrader_feedback_and_export_work_on_the_result(tiny):
     feedback = sorted(ours.root.glob(f"feedback/*/{TINY}/{TINY}.html"))
     assert len(feedback) == len(TINY_VARIANTS) + 1
     assert "partial_credit" in (ours.root / "grades.csv").read_text(encoding="utf-8")
+
+
+def test_notebooks_in_another_language_are_left_to_the_nbgrader_engine(tmp_path):
+    course = tiny_course(tmp_path / "course", tmp_path / "sources")
+    release = course.release_dir / TINY / f"{TINY}.ipynb"
+    nb = nbformat.read(release, as_version=4)
+    nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
+    nbformat.write(nb, release)
+    submit_tiny(course, "learner", {})
+    with pytest.raises(BdhvsError, match="--engine nbgrader"):
+        grade(course, TINY, progress=False)

@@ -102,6 +102,14 @@ CHEATS = {
         [2, 3, 0, 1],
         "sys.settrace",
     ),
+    "hooks_imports": (
+        {
+            "cau_1_dap_an": "import sys\nclass Finder:\n    def find_spec(self, *a):\n"
+            "        return None\nsys.meta_path.insert(0, Finder())\ntong = 4"
+        },
+        [0, 3, 1, 1],
+        "changed the import system",
+    ),
     "calls_sys_exit": (
         {"cau_1_dap_an": "import sys\nsys.exit(0)"},
         [0, 3, 1, 1],
@@ -145,6 +153,10 @@ CHEATS = {
         "interfered with the grader",
     ),
 }
+
+
+# importlib_metadata adds its own finder to sys.meta_path on import: an honest learner's doing.
+HOOKED_IMPORT = "import importlib_metadata\ntong = 2 + 3"
 
 
 def cell_id(cell):
@@ -196,6 +208,7 @@ def cohort(tmp_path_factory):
     ]
     probe = PROBE.format(paths=secrets, port=listener.getsockname()[1])
     submit_tiny(course, "honest", {})
+    submit_tiny(course, "imports_a_library_with_an_import_hook", {"cau_1_dap_an": HOOKED_IMPORT})
     folder = submit_tiny(course, "prober", {"cau_1_dap_an": probe})
     (folder / "ghi_chu.txt").write_text("ghi chú của học viên", encoding="utf-8")
     for learner, (answers, _, _) in CHEATS.items():
@@ -223,6 +236,13 @@ def test_the_honest_learner_earns_full_marks_with_no_flags(cohort):
     course, outcomes, _ = cohort
     assert auto_scores(course, "honest") == [2, 3, 1, 1]
     assert outcomes["honest"].flags == []
+
+
+def test_importing_a_library_that_adds_an_import_hook_is_not_tampering(cohort):
+    course, outcomes, _ = cohort
+    learner = "imports_a_library_with_an_import_hook"
+    assert auto_scores(course, learner) == [2, 3, 1, 1]
+    assert outcomes[learner].flags == []
 
 
 @pytest.mark.parametrize("learner", sorted(CHEATS))

@@ -1,7 +1,8 @@
 """The national digital competency framework (Circular 02/2025/TT-BGDĐT) as data.
 
 ``framework.json`` holds the 6 domains, 24 competences and 8 steps; ``paths.json`` holds the
-learning paths of the four target groups. Both are validated against their JSON Schemas on load,
+learning paths of the four target groups; ``targets.json`` the movement's dated completion
+targets for those groups. All are validated against their JSON Schemas on load,
 so a typo in the data fails loudly instead of producing wrong records.
 """
 
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import jsonschema
 
-DATA_FILES = ("framework.json", "paths.json")
+DATA_FILES = ("framework.json", "paths.json", "targets.json")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,21 @@ class Framework:
         raise KeyError(f"unknown learning path {path_id!r}")
 
 
+@dataclass(frozen=True)
+class Target:
+    """By ``by`` (inclusive), ``share`` of the group should have completed its path."""
+
+    path: str
+    by: date
+    share: float
+    source_vi: str
+    source_en: str
+    uncertain: bool
+
+    def source(self, lang: str = "vi") -> str:
+        return self.source_vi if lang == "vi" else self.source_en
+
+
 def read_json(name: str) -> Any:
     """Read one of this package's JSON files (data or schema) by file name."""
     return json.loads(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"))
@@ -173,3 +190,32 @@ def load_framework() -> Framework:
         paths=tuple(paths),
         raw={"framework": data, "paths": paths_data},
     )
+
+
+@cache
+def load_targets() -> dict[str, tuple[Target, ...]]:
+    """Learning path id -> its dated targets, earliest first (validated, cached)."""
+    data = validate_data("targets.json")
+    known = {path.id for path in load_framework().paths}
+    targets: dict[str, tuple[Target, ...]] = {}
+    for group in data["groups"]:
+        if group["path"] in targets or group["path"] not in known:
+            raise ValueError(f"targets.json: path {group['path']!r} is repeated or unknown")
+        entries = sorted(
+            (
+                Target(
+                    path=group["path"],
+                    by=date.fromisoformat(t["by"]),
+                    share=t["share"],
+                    source_vi=t["source"]["vi"],
+                    source_en=t["source"]["en"],
+                    uncertain=t["uncertain"],
+                )
+                for t in group["targets"]
+            ),
+            key=lambda t: t.by,
+        )
+        if len({t.by for t in entries}) != len(entries):
+            raise ValueError(f"targets.json: two targets of {group['path']!r} share a date")
+        targets[group["path"]] = tuple(entries)
+    return targets

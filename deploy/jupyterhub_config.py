@@ -1,0 +1,77 @@
+# JupyterHub configuration for training sessions (see deploy/README.md).
+#
+# Run as root:  jupyterhub -f /path/to/deploy/jupyterhub_config.py
+#
+# Every setting an administrator may want to change is read from an environment variable, with
+# the default shown. Roles and cohorts are system groups (graders/hub.py explains them);
+# deploy/cohort.py creates them.
+import os
+import sys
+from pathlib import Path
+
+c = get_config()  # noqa: F821
+
+
+def setting(name, default):
+    return os.environ.get(f"BDHVS_HUB_{name}", default)
+
+
+ROOT = Path(setting("ROOT", "/srv/bdhvs"))  # courses/, exchange/ and the hub's own state
+STATE = ROOT / "hub"
+STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
+BIN = Path(sys.executable).parent  # the environment bdhvs is installed in
+
+# Network: the public address, the hub's internal port and the proxy's API port.
+c.JupyterHub.bind_url = setting("BIND_URL", "http://:8000")
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(setting("INTERNAL_PORT", "8081"))
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{setting('PROXY_API_PORT', '8001')}"
+c.ConfigurableHTTPProxy.command = [setting("PROXY", "configurable-http-proxy")]
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
+
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
+
+# Who may log in: system accounts in some cohort group (bdhvs-<cohort>).
+c.JupyterHub.authenticator_class = "graders.hub.TrainingAuthenticator"
+c.Authenticator.admin_users = set(filter(None, setting("ADMINS", "").split(",")))
+
+# Each user's server runs as their system account, in their cohort and role.
+c.JupyterHub.spawner_class = "graders.hub.TrainingSpawner"
+c.TrainingSpawner.hub_root = str(ROOT)
+c.TrainingSpawner.role_config = str(Path(__file__).resolve().parent / "jupyter")
+c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.environment = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin"}
+c.Spawner.start_timeout = int(setting("START_TIMEOUT", "60"))
+c.Spawner.http_timeout = int(setting("START_TIMEOUT", "60"))
+# An instructor teaching several cohorts starts one named server per cohort.
+c.JupyterHub.allow_named_servers = True
+
+# Per-user limits, enforced with setrlimit by TrainingSpawner.
+c.Spawner.mem_limit = setting("MEM_LIMIT", "2G")  # address space of each process
+c.TrainingSpawner.nproc_limit = int(setting("NPROC_LIMIT", "256"))
+c.TrainingSpawner.nofile_limit = int(setting("NOFILE_LIMIT", "1024"))
+c.TrainingSpawner.fsize_limit = int(setting("FSIZE_LIMIT", str(1 << 30)))
+
+# Stop servers nobody used for a while (kernels and browser tabs count as use).
+c.JupyterHub.services = [
+    {
+        "name": "idle-culler",
+        "command": [
+            sys.executable,
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={setting('CULL_TIMEOUT', '3600')}",
+            f"--cull-every={setting('CULL_EVERY', '300')}",
+            "--cull-named-servers=true",
+        ],
+    }
+]
+c.JupyterHub.load_roles = [
+    {
+        "name": "idle-culler",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["idle-culler"],
+    }
+]

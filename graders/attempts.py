@@ -1,0 +1,459 @@
+"""Every graded attempt of a learner at an assignment, kept in the gradebook's own database.
+
+nbgrader keeps one submission per learner and assignment: grading a new one replaces the
+grades of the last. ``bdhvs grade`` therefore copies the per-cell scores of every submission it
+grades into two tables of the same database (so they live wherever the gradebook lives, SQLite
+or PostgreSQL, and are backed up with it):
+
+* ``bdhvs_attempt``: one row per learner, assignment and submission, with nbgrader's
+  submission timestamp and when the attempt was first and last graded;
+* ``bdhvs_attempt_score``: one row per graded cell of an attempt (``NULL`` while pending).
+
+An attempt is identified by a digest of the submission folder's contents (nbgrader's
+``timestamp.txt`` included), so grading the same submission again (``--force``, a resumed run,
+changed sources) refreshes that attempt's scores and never adds an attempt.
+
+The roll-up reads all attempts of a course in one query (plus one for the scores, needed only by
+the ``best`` policy) and :func:`apply_policy` picks the attempt whose evidence counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nbgrader.api import (
+    Assignment,
+    BaseCell,
+    Grade,
+    Notebook,
+    SubmittedAssignment,
+    SubmittedNotebook,
+)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from graders.resume import fingerprint
+from graders.rollup import ATTEMPT_POLICIES, Evidence
+
+METADATA = MetaData()
+
+ATTEMPTS = Table(
+    "bdhvs_attempt",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assignment", String(128), nullable=False),
+    Column("learner", String(128), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # what the scores were graded with
+    Column("submitted_at", DateTime(), nullable=True),
+    Column("first_graded_at", DateTime(), nullable=False),
+    Column("graded_at", DateTime(), nullable=False),
+    UniqueConstraint("assignment", "learner", "digest", name="bdhvs_attempt_submission"),
+)
+
+SCORES = Table(
+    "bdhvs_attempt_score",
+    METADATA,
+    Column(
+        "attempt_id",
+        Integer,
+        ForeignKey("bdhvs_attempt.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("notebook", String(128), primary_key=True),
+    Column("cell", String(128), primary_key=True),
+    Column("score", Float(), nullable=True),
+)
+
+CHUNK = 500  # ids per IN (...) list, well under every database's limit on parameters
+
+ItemKey = tuple[str, str]  # (notebook, cell)
+
+
+def submission_digest(folder: Path) -> str:
+    """What identifies one submission: a digest of its folder's names, contents and links."""
+    return fingerprint(folder, "submission")
+
+
+def _engine(db_url: str) -> Engine:
+    engine = create_engine(db_url)
+    METADATA.create_all(engine)
+    return engine
+
+
+def _now() -> datetime:
+    """nbgrader stores naive UTC datetimes; attempts use the same convention."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _gradebook_scores(
+    connection: Connection, assignment: str, learners: list[str]
+) -> dict[str, tuple[datetime | None, dict[ItemKey, float | None]]]:
+    """learner -> (nbgrader's submission timestamp, (notebook, cell) -> score or None)."""
+    if not learners:
+        return {}
+    names = {
+        cell_id: (notebook, cell)
+        for cell_id, notebook, cell in connection.execute(
+            select(BaseCell.id, Notebook.name, BaseCell.name)
+            .join(Notebook, Notebook.id == BaseCell.notebook_id)
+            .join(Assignment, Assignment.id == Notebook.assignment_id)
+            .where(Assignment.name == assignment)
+        )
+    }
+    grade = Grade.__table__.c
+    query = (
+        select(
+            SubmittedAssignment.student_id,
+            SubmittedAssignment.timestamp,
+            grade.cell_id,
+            grade.auto_score,
+            grade.manual_score,
+            grade.extra_credit,
+        )
+        .select_from(Grade.__table__)
+        .join(SubmittedNotebook, SubmittedNotebook.id == grade.notebook_id)
+        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .where(Assignment.name == assignment)
+    )
+    if len(learners) <= CHUNK:  # else one pass over the assignment beats many lists of ids
+        query = query.where(SubmittedAssignment.student_id.in_(learners))
+    wanted = set(learners)
+    found: dict[str, tuple[datetime | None, dict[ItemKey, float | None]]] = {}
+    for learner, stamp, cell_id, auto, manual, extra in connection.execute(query):
+        if learner in wanted:
+            scores = found.setdefault(learner, (stamp, {}))[1]
+            scores[names[cell_id]] = _score(auto, manual, extra)
+    return found
+
+
+def _score(auto: float | None, manual: float | None, extra: float | None) -> float | None:
+    """nbgrader's rule for a grade's score; None while nobody (nor the autograder) scored it."""
+    if manual is None and auto is None:
+        return None
+    return (manual if manual is not None else auto) + (extra or 0.0)
+
+
+def record_attempts(
+    db_url: str,
+    assignment: str,
+    graded: dict[str, str],
+    regraded: set[str],
+    submitted_dir: Path,
+) -> int:
+    """Keep the gradebook's current scores of ``assignment`` as attempts; return how many are new.
+
+    ``graded`` maps every learner whose submission is graded to the fingerprint their grades
+    were made with (:func:`graders.resume.fingerprint`); ``regraded`` are those graded in this
+    run. A submission not kept yet becomes a new attempt; a kept one has its scores refreshed.
+    Learners graded in an earlier run whose fingerprint is already kept are not read again, so
+    a run that grades nobody costs one query; a run killed before it kept its attempts has them
+    kept by the next one.
+    """
+    if not graded:
+        return 0
+    engine = _engine(db_url)
+    try:
+        with engine.begin() as connection:
+            known: dict[tuple[str, str], int] = {}
+            kept: set[tuple[str, str]] = set()  # (learner, fingerprint)
+            query = select(
+                ATTEMPTS.c.learner, ATTEMPTS.c.digest, ATTEMPTS.c.id, ATTEMPTS.c.fingerprint
+            ).where(ATTEMPTS.c.assignment == assignment)
+            for learner, digest, attempt_id, used in connection.execute(query):
+                known[(learner, digest)] = attempt_id
+                kept.add((learner, used))
+            digests = {
+                learner: submission_digest(submitted_dir / learner / assignment)
+                for learner, used in graded.items()
+                if learner in regraded or (learner, used) not in kept
+            }
+            current = _gradebook_scores(connection, assignment, sorted(digests))
+            now = _now()
+            refresh = {
+                known[(lr, d)]: (graded[lr], current[lr][1])
+                for lr, d in digests.items()
+                if (lr, d) in known and lr in current
+            }
+            _refresh(connection, refresh, now)
+            rows = [
+                {
+                    "assignment": assignment,
+                    "learner": learner,
+                    "digest": digest,
+                    "fingerprint": graded[learner],
+                    "submitted_at": current[learner][0],
+                    "first_graded_at": now,
+                    "graded_at": now,
+                }
+                for learner, digest in digests.items()
+                if (learner, digest) not in known and learner in current
+            ]
+            if rows:
+                ids = connection.execute(
+                    insert(ATTEMPTS).returning(ATTEMPTS.c.learner, ATTEMPTS.c.id), rows
+                ).all()
+                _insert_scores(connection, {i: current[lr][1] for lr, i in ids})
+    finally:
+        engine.dispose()
+    return len(rows)
+
+
+def _refresh(
+    connection: Connection,
+    attempts: dict[int, tuple[str, dict[ItemKey, float | None]]],
+    now: datetime,
+) -> None:
+    """Replace the scores of attempts graded again, and note the fingerprint and time."""
+    if not attempts:
+        return
+    connection.execute(
+        delete(SCORES).where(SCORES.c.attempt_id == bindparam("attempt")),
+        [{"attempt": i} for i in attempts],
+    )
+    connection.execute(
+        update(ATTEMPTS)
+        .where(ATTEMPTS.c.id == bindparam("attempt"))
+        .values(graded_at=now, fingerprint=bindparam("used")),
+        [{"attempt": i, "used": used} for i, (used, _) in attempts.items()],
+    )
+    _insert_scores(connection, {i: scores for i, (_, scores) in attempts.items()})
+
+
+def _insert_scores(connection: Connection, scores: dict[int, dict[ItemKey, float | None]]) -> None:
+    rows = [
+        {"attempt_id": i, "notebook": nb, "cell": cell, "score": value}
+        for i, items in scores.items()
+        for (nb, cell), value in items.items()
+    ]
+    if rows:
+        connection.execute(insert(SCORES), rows)
+
+
+def forget_attempts(db_url: str, learner: str) -> int:
+    """Erase every attempt of ``learner``; return how many there were."""
+    engine = _engine(db_url)
+    try:
+        with engine.begin() as connection:
+            ids = [
+                i
+                for (i,) in connection.execute(
+                    select(ATTEMPTS.c.id).where(ATTEMPTS.c.learner == learner)
+                )
+            ]
+            for chunk in range(0, len(ids), CHUNK):
+                part = ids[chunk : chunk + CHUNK]
+                connection.execute(delete(SCORES).where(SCORES.c.attempt_id.in_(part)))
+                connection.execute(delete(ATTEMPTS).where(ATTEMPTS.c.id.in_(part)))
+    finally:
+        engine.dispose()
+    return len(ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One graded submission. ``scores`` is None for the one nbgrader holds now (the live
+    gradebook is used for it, manual grades included); empty when scores were not read."""
+
+    number: int
+    submitted_at: datetime | None
+    current: bool
+    scores: dict[ItemKey, float | None] | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """A learner's attempts at one assignment, in the order they were submitted."""
+
+    attempts: tuple[Attempt, ...]
+
+    @property
+    def current(self) -> Attempt:
+        return next(a for a in self.attempts if a.current)
+
+
+def read_attempts(
+    db_url: str, assignments: list[str], with_scores: bool
+) -> dict[tuple[str, str], History]:
+    """(learner, assignment) -> History, for every submission nbgrader holds of ``assignments``.
+
+    The attempt nbgrader holds now is the last graded one submitted at the gradebook's
+    timestamp; a gradebook submission no ``bdhvs grade`` recorded (``nbgrader autograde``)
+    counts as one more attempt.
+    """
+    engine = _engine(db_url)
+    try:
+        with engine.connect() as connection:
+            query = (
+                select(
+                    SubmittedAssignment.student_id,
+                    Assignment.name,
+                    SubmittedAssignment.timestamp,
+                    ATTEMPTS.c.id,
+                    ATTEMPTS.c.submitted_at,
+                    ATTEMPTS.c.first_graded_at,
+                    ATTEMPTS.c.graded_at,
+                )
+                .select_from(SubmittedAssignment)
+                .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                .outerjoin(
+                    ATTEMPTS,
+                    and_(
+                        ATTEMPTS.c.assignment == Assignment.name,
+                        ATTEMPTS.c.learner == SubmittedAssignment.student_id,
+                    ),
+                )
+                .where(Assignment.name.in_(assignments))
+            )
+            rows: dict[tuple[str, str], list] = defaultdict(list)
+            stamps: dict[tuple[str, str], datetime | None] = {}
+            for learner, assignment, stamp, *attempt in connection.execute(query):
+                key = (learner, assignment)
+                stamps[key] = stamp
+                if attempt[0] is not None:
+                    rows[key].append(attempt)
+            scores = _attempt_scores(connection, assignments) if with_scores else {}
+    finally:
+        engine.dispose()
+    return {key: _history(stamp, rows.get(key, []), scores) for key, stamp in stamps.items()}
+
+
+def _attempt_scores(
+    connection: Connection, assignments: list[str]
+) -> dict[int, dict[ItemKey, float | None]]:
+    query = (
+        select(SCORES.c.attempt_id, SCORES.c.notebook, SCORES.c.cell, SCORES.c.score)
+        .join(ATTEMPTS, ATTEMPTS.c.id == SCORES.c.attempt_id)
+        .where(ATTEMPTS.c.assignment.in_(assignments))
+    )
+    scores: dict[int, dict[ItemKey, float | None]] = defaultdict(dict)
+    for attempt_id, notebook, cell, value in connection.execute(query):
+        scores[attempt_id][(notebook, cell)] = value
+    return scores
+
+
+def _history(
+    stamp: datetime | None, rows: list, scores: dict[int, dict[ItemKey, float | None]]
+) -> History:
+    """Order the recorded attempts and mark the one the gradebook holds."""
+    if not rows or (len(rows) == 1 and rows[0][1] == stamp):  # by far the most common case
+        return History((Attempt(1, stamp, True),))
+    rows = sorted(rows, key=lambda r: (r[1] or r[2], r[2], r[0]))
+    matching = [r for r in rows if r[1] == stamp]
+    live = max(matching, key=lambda r: (r[3], r[0]))[0] if matching else None
+    attempts = [
+        Attempt(n, r[1], r[0] == live, None if r[0] == live else scores.get(r[0], {}))
+        for n, r in enumerate(rows, 1)
+    ]
+    if live is None:
+        attempts.append(Attempt(len(rows) + 1, stamp, True))
+    return History(tuple(attempts))
+
+
+def apply_policy(
+    evidence: dict[str, dict[str, list[Evidence]]],
+    histories: dict[tuple[str, str], History],
+    policy: str,
+) -> dict[str, dict[str, list[Evidence]]]:
+    """The evidence of the attempt ``policy`` picks, each item naming its attempt.
+
+    ``latest`` keeps the gradebook's scores (nbgrader's behaviour). ``best`` takes, for each
+    assignment, the attempt with the most points earned (the later one on a tie) among those
+    graded on every item the gradebook's attempt was graded on.
+    """
+    if policy not in ATTEMPT_POLICIES:
+        raise ValueError(f"unknown attempts policy {policy!r}")
+    result: dict[str, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
+    for learner, competences in evidence.items():
+        mine = result[learner]  # a learner without evidence keeps their (empty) entry
+        live = _live_scores(competences) if policy == "best" else {}
+        chosen: dict[str, tuple[Attempt, int, str | None] | None] = {}
+        made: dict[int, Evidence] = {}  # one item feeds several competences: replace it once
+        for competence, items in competences.items():
+            kept = mine[competence]
+            for e in items:
+                found = made.get(id(e))
+                if found is None:
+                    if e.assignment not in chosen:
+                        history = histories.get((learner, e.assignment))
+                        chosen[e.assignment] = _choice(history, live.get(e.assignment), policy)
+                    found = made[id(e)] = _with_attempt(e, chosen[e.assignment])
+                kept.append(found)
+    return result
+
+
+def _live_scores(competences: dict[str, list[Evidence]]) -> dict[str, dict[ItemKey, float | None]]:
+    """assignment -> (notebook, cell) -> the gradebook's score, for one learner."""
+    live: dict[str, dict[ItemKey, float | None]] = defaultdict(dict)
+    for items in competences.values():
+        for e in items:
+            live[e.assignment][(e.notebook, e.cell)] = e.score
+    return live
+
+
+def _choice(
+    history: History | None, live: dict[ItemKey, float | None] | None, policy: str
+) -> tuple[Attempt, int, str | None] | None:
+    """(the attempt that counts, how many there were, when it was submitted)."""
+    if history is None:
+        return None
+    attempt = history.current if policy == "latest" else _best(history, live or {})
+    return attempt, len(history.attempts), _iso(attempt.submitted_at)
+
+
+def _with_attempt(e: Evidence, chosen: tuple[Attempt, int, str | None] | None) -> Evidence:
+    if chosen is None:
+        return e
+    attempt, count, submitted_at = chosen
+    score = e.score if attempt.scores is None else attempt.scores[(e.notebook, e.cell)]
+    return Evidence(
+        e.assignment,
+        e.notebook,
+        e.cell,
+        e.step,
+        score,
+        e.max_score,
+        attempt.number,
+        count,
+        submitted_at,
+    )
+
+
+def _best(history: History, live: dict[ItemKey, float | None]) -> Attempt:
+    def earned(attempt: Attempt) -> float:
+        scores = live if attempt.scores is None else attempt.scores
+        return sum(scores[key] or 0.0 for key in live)
+
+    comparable = [
+        a for a in history.attempts if a.scores is None or all(k in a.scores for k in live)
+    ]
+    return max(comparable, key=lambda a: (earned(a), a.number))
+
+
+def _iso(stamp: datetime | None) -> str | None:
+    if stamp is None:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.isoformat(timespec="seconds")

@@ -1,0 +1,210 @@
+"""Records at scale: the benchmark's own agreement check with nbgrader's Gradebook API, the same
+records from SQLite and PostgreSQL, and bad input that must never give a silently wrong record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from graders.course import Course
+from graders.errors import BdhvsError
+from graders.records import COMPLETE, StoredRecords
+from graders.sources import graded_items
+
+from conftest import REPO, run_bdhvs
+
+LEARNERS = 300
+AGREE = "records agree with nbgrader's API"
+
+
+def run_bench(base: Path, db: str | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(REPO / "bench" / "records.py"), "--learners", str(LEARNERS)]
+    command += ["--api-learners", "60", "--keep", str(base)]
+    if db:
+        command += ["--db", db]
+    return subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+
+
+@pytest.fixture(scope="module")
+def sqlite_bench(tmp_path_factory):
+    base = tmp_path_factory.mktemp("bench") / "sqlite"
+    return base, run_bench(base)
+
+
+@pytest.fixture(scope="module")
+def postgres_bench(tmp_path_factory, postgres):
+    base = tmp_path_factory.mktemp("bench") / "postgres"
+    return base, run_bench(base, postgres.new_database())
+
+
+def record_texts(out: Path) -> dict[str, dict]:
+    """learner -> record, without the time it was made."""
+    found = {}
+    for path in sorted((out / "learners").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        record.pop("generated_at")
+        found[path.stem] = record
+    return found
+
+
+@pytest.fixture
+def course_copy(sqlite_bench, tmp_path) -> Course:
+    """A copy of the benchmark's SQLite course that a test may damage."""
+    base, result = sqlite_bench
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    root = tmp_path / "course"
+    shutil.copytree(base / "course", root, symlinks=True)
+    return Course.open(root)
+
+
+def test_bench_records_agree_with_nbgrader_api_on_sqlite(sqlite_bench):
+    base, result = sqlite_bench
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert AGREE in result.stdout
+    for line in ("(a) nbgrader Gradebook API", "(b) bdhvs records", "(c) bdhvs report"):
+        assert line in result.stdout
+    assert len(list((base / "records" / "learners").glob("*.json"))) == LEARNERS
+
+
+def test_bench_records_agree_with_nbgrader_api_on_postgresql(postgres_bench):
+    base, result = postgres_bench
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "postgresql gradebook" in result.stdout
+    assert AGREE in result.stdout
+
+
+def test_sqlite_and_postgresql_give_identical_records(sqlite_bench, postgres_bench):
+    sqlite_records = record_texts(sqlite_bench[0] / "records")
+    postgres_records = record_texts(postgres_bench[0] / "records")
+    assert len(sqlite_records) == LEARNERS
+    assert sqlite_records == postgres_records
+    csv_a = (sqlite_bench[0] / "records" / "records.csv").read_bytes()
+    assert csv_a == (postgres_bench[0] / "records" / "records.csv").read_bytes()
+
+
+def test_record_files_are_exactly_what_json_dumps_writes(sqlite_bench):
+    for path in sorted((sqlite_bench[0] / "records" / "learners").glob("*.json")):
+        text = path.read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2), path.name
+
+
+def test_a_grade_for_a_cell_gone_from_the_sources_is_named_and_nothing_is_written(
+    course_copy, tmp_path
+):
+    item = graded_items(course_copy.source_dir, course_copy.assignments())[0]
+    with Gradebook(course_copy.db_url) as gradebook:
+        cell = gradebook.find_grade_cell(item.cell, item.notebook, item.assignment)
+        cell.name = "cau_da_xoa"
+        gradebook.db.commit()
+    out = tmp_path / "out"
+    result = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(out))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{item.assignment}/{item.notebook}/cau_da_xoa" in result.stderr
+    assert "not in the current sources" in result.stderr
+    assert not (out / "learners").exists() and not (out / COMPLETE).exists()
+
+
+def test_a_competence_unknown_to_the_framework_is_a_clear_error(course_copy, tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    assignments = course_copy.assignments()
+    for name in assignments[1:]:
+        (sources / name).symlink_to((course_copy.source_dir / name).resolve())
+    changed = assignments[0]
+    shutil.copytree(course_copy.source_dir / changed, sources / changed)
+    path = sorted((sources / changed).glob("*.ipynb"))[0]
+    notebook = nbformat.read(path, as_version=4)
+    tagged = next(c for c in notebook.cells if "bdhvs" in c.metadata)
+    tagged.metadata["bdhvs"]["competences"] = ["9.9"]
+    nbformat.write(notebook, path)
+    (course_copy.root / "source").unlink()
+    (course_copy.root / "source").symlink_to(sources)
+    result = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "competences not in the framework: 9.9" in result.stderr
+    assert tagged.metadata["nbgrader"]["grade_id"] in result.stderr
+
+
+KILLED_MID_WRITE = """
+import os, sys
+from pathlib import Path
+from graders.course import Course
+from graders.records import iter_records, write_records
+
+def dying():
+    for number, record in enumerate(iter_records(Course.open(sys.argv[1]))):
+        if number == 25:
+            os._exit(9)  # as if the machine lost power: no clean-up runs
+        yield record
+
+write_records(dying(), Path(sys.argv[2]))
+"""
+
+
+def test_a_run_killed_mid_write_leaves_the_previous_records_whole_and_is_reported(
+    course_copy, tmp_path
+):
+    out = tmp_path / "out"
+    first = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = record_texts(out)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_WRITE, str(course_copy.root), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert killed.returncode == 9
+    assert list(out.glob(".records-*")), "the killed run's unfinished folder is left behind"
+    assert len(StoredRecords(out)) == LEARNERS
+    assert record_texts(out) == before
+
+    again = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "interrupted run" in again.stdout
+    assert not list(out.glob(".records-*"))
+    assert len(StoredRecords(out)) == LEARNERS
+
+
+def test_a_folder_without_its_completion_file_is_never_read_as_complete(course_copy, tmp_path):
+    out = tmp_path / "out"
+    first = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    (out / COMPLETE).unlink()  # as if killed between swapping the folders and finishing
+    with pytest.raises(BdhvsError, match="no complete set of records"):
+        StoredRecords(out)
+    again = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "incomplete" in again.stdout
+    assert json.loads((out / COMPLETE).read_text())["learners"] == LEARNERS
+
+
+def test_report_lists_are_cut_and_say_so_while_summaries_cover_everyone(
+    sqlite_bench, tmp_path, monkeypatch
+):
+    from graders import report
+
+    base, result = sqlite_bench
+    assert result.returncode == 0, result.stderr[-2000:]
+    monkeypatch.setattr(report, "LIST_ROWS", 50)
+    path = report.write_report(Course.open(base / "course"), tmp_path / "r.html", lang="en")
+    html = path.read_text(encoding="utf-8")
+    assert f"Showing 50 of {LEARNERS} rows; every learner is in records.csv." in html
+    assert f"<strong>{LEARNERS}</strong>Learners" in html
+    assert html.count("<tr><td>hv") <= 3 * 50
+
+
+def test_a_learner_id_that_is_not_a_pseudonymous_id_is_refused_by_name(course_copy, tmp_path):
+    with open(course_copy.roster_path, "a", encoding="utf-8") as roster:
+        roster.write("Nguyễn Văn A,Xã An Bình\n")
+    result = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "'Nguyễn Văn A'" in result.stderr and "not pseudonymous ids" in result.stderr

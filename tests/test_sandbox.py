@@ -1,0 +1,109 @@
+"""The sandbox's filesystem view: private temporary folders, yet the interpreter stays reachable.
+
+A checkout or virtual environment may itself live under /tmp (a clean clone in CI does). The
+sandbox covers /tmp with an empty tmpfs and binds such paths back; nothing else of the old /tmp
+may show, and a path under a folder closed to the sandbox user (like /root) is reachable while
+that folder's other contents are not. Each check runs in a forked child with its own mount
+namespace, so the machine's mounts are untouched. Needs root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from graders.sandbox import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mount namespaces need root")
+
+
+def _seen_in_sandbox(expose: list[Path], hide: list[Path], probes: dict[str, Path]) -> dict:
+    """Fork; in the child, set up the sandbox's view, drop to its user and try each probe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(read_end)
+            user = sandbox_user()
+            unshare(CLONE_NEWNS)
+            private_filesystem(hide=hide, expose=expose, user=user, tmp_size_mb=8)
+            os.setgroups([])
+            os.setresgid(user.gid, user.gid, user.gid)
+            os.setresuid(user.uid, user.uid, user.uid)
+            found = {}
+            for name, path in probes.items():
+                try:
+                    found[name] = path.read_text() if path.is_file() else sorted(os.listdir(path))
+                except OSError as error:
+                    found[name] = type(error).__name__
+            os.write(write_end, json.dumps(found).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as handle:
+        data = handle.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+@pytest.fixture
+def tmp_tree():
+    """/tmp/<x>/venv/lib.py (to keep) beside /tmp/<x>/other/secret.txt (to lose)."""
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        root = Path(folder)
+        os.chmod(root, 0o755)
+        (root / "venv").mkdir(mode=0o755)
+        (root / "venv" / "lib.py").write_text("kept")
+        os.chmod(root / "venv" / "lib.py", 0o644)
+        (root / "other").mkdir(mode=0o755)
+        (root / "other" / "secret.txt").write_text("secret")
+        os.chmod(root / "other" / "secret.txt", 0o644)
+        yield root
+
+
+def test_a_path_under_tmp_that_is_exposed_stays_readable(tmp_tree):
+    found = _seen_in_sandbox([tmp_tree / "venv"], [], {"lib": tmp_tree / "venv" / "lib.py"})
+    assert found == {"lib": "kept"}
+
+
+def test_nothing_else_of_the_old_tmp_shows_in_the_sandbox(tmp_tree):
+    probes = {"secret": tmp_tree / "other" / "secret.txt", "parent": tmp_tree}
+    found = _seen_in_sandbox([tmp_tree / "venv"], [], probes)
+    assert found["secret"] == "FileNotFoundError"
+    assert found["parent"] == ["venv"]
+
+
+def test_without_exposure_tmp_is_empty_and_private(tmp_tree):
+    found = _seen_in_sandbox([], [], {"tmp": Path("/tmp"), "lib": tmp_tree / "venv" / "lib.py"})
+    assert found == {"tmp": [], "lib": "FileNotFoundError"}
+
+
+def test_a_path_in_a_closed_folder_is_reachable_but_its_neighbours_are_not():
+    closed = Path(tempfile.mkdtemp(dir="/root" if os.path.isdir("/root") else "/var"))
+    try:
+        os.chmod(closed, 0o700)
+        (closed / "env").mkdir(mode=0o755)
+        (closed / "env" / "python.txt").write_text("interpreter")
+        os.chmod(closed / "env" / "python.txt", 0o644)
+        (closed / "notes.txt").write_text("private")
+        os.chmod(closed / "notes.txt", 0o644)
+        probes = {"env": closed / "env" / "python.txt", "notes": closed / "notes.txt"}
+        found = _seen_in_sandbox([closed / "env"], [], probes)
+        assert found["env"] == "interpreter"
+        assert found["notes"] == "FileNotFoundError"
+    finally:
+        for path in (closed / "env" / "python.txt", closed / "notes.txt"):
+            path.unlink()
+        (closed / "env").rmdir()
+        closed.rmdir()
+
+
+def test_hidden_folders_show_nothing_even_when_exposed_paths_surround_them(tmp_tree):
+    probes = {"other": tmp_tree / "other", "lib": tmp_tree / "venv" / "lib.py"}
+    found = _seen_in_sandbox([tmp_tree], [tmp_tree / "other"], probes)
+    assert found["lib"] == "kept"
+    assert found["other"] in ([], "PermissionError")
