@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 from graders.build import build  # noqa: E402
 from graders.course import Course, init_course  # noqa: E402
 from graders.demo import Learner, demo_answers, make_submission  # noqa: E402
-from graders.score_table import score_table  # noqa: E402
+from graders.grading.score_table import score_table  # noqa: E402
 
 ASSIGNMENT = "an_toan_so"
 PROFILES = ("complete", "partial", "partial", "wrong", "blank")

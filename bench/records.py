@@ -50,7 +50,7 @@ sys.path.insert(0, str(REPO))
 
 from graders.build import build  # noqa: E402
 from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course  # noqa: E402
-from graders.grade import Outcome, write_report  # noqa: E402
+from graders.grading.grade import Outcome, write_report  # noqa: E402
 from graders.roster import write_roster  # noqa: E402
 from graders.sources import GradedItem, graded_items  # noqa: E402
 

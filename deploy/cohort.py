@@ -6,7 +6,7 @@
 Makes the groups bdhvs-k01 (the cohort) and bdhvs-k01-gv (its instructors), the system accounts
 that do not exist yet (set their passwords with ``passwd``), the nbgrader course
 <root>/courses/k01 and its exchange folders, with the permissions described in
-graders/hub_setup.py. Running it again adds people and leaves the course as it is.
+graders/hub/setup.py. Running it again adds people and leaves the course as it is.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import sys
 
 from graders.errors import BdhvsError
-from graders.hub_setup import add_cohort
+from graders.hub.setup import add_cohort
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 # Run as root:  jupyterhub -f /path/to/deploy/jupyterhub_config.py
 #
 # Every setting an administrator may want to change is read from an environment variable, with
-# the default shown. Roles and cohorts are system groups (graders/hub.py explains them);
+# the default shown. Roles and cohorts are system groups (graders/hub/training.py explains them);
 # deploy/cohort.py creates them.
 import os
 import sys
@@ -33,11 +33,11 @@ c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 
 # Who may log in: system accounts in some cohort group (bdhvs-<cohort>).
-c.JupyterHub.authenticator_class = "graders.hub.TrainingAuthenticator"
+c.JupyterHub.authenticator_class = "graders.hub.training.TrainingAuthenticator"
 c.Authenticator.admin_users = set(filter(None, setting("ADMINS", "").split(",")))
 
 # Each user's server runs as their system account, in their cohort and role.
-c.JupyterHub.spawner_class = "graders.hub.TrainingSpawner"
+c.JupyterHub.spawner_class = "graders.hub.training.TrainingSpawner"
 c.TrainingSpawner.hub_root = str(ROOT)
 c.TrainingSpawner.role_config = str(Path(__file__).resolve().parent / "jupyter")
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]

@@ -52,7 +52,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from graders.resume import fingerprint
+from graders.grading.resume import fingerprint
 from graders.rollup import ATTEMPT_POLICIES, Evidence
 
 METADATA = MetaData()
@@ -165,8 +165,9 @@ def record_attempts(
     """Keep the gradebook's current scores of ``assignment`` as attempts; return how many are new.
 
     ``graded`` maps every learner whose submission is graded to the fingerprint their grades
-    were made with (:func:`graders.resume.fingerprint`); ``regraded`` are those graded in this
-    run. A submission not kept yet becomes a new attempt; a kept one has its scores refreshed.
+    were made with (:func:`graders.grading.resume.fingerprint`); ``regraded`` are those graded
+    in this run. A submission not kept yet becomes a new attempt; a kept one has its scores
+    refreshed.
     Learners graded in an earlier run whose fingerprint is already kept are not read again, so
     a run that grades nobody costs one query; a run killed before it kept its attempts has them
     kept by the next one.

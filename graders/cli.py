@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curriculum.framework import load_framework
-from graders.credential_commands import add_commands as add_credential_commands
+from graders.credentials.commands import add_commands as add_credential_commands
 from graders.errors import BdhvsError
 from graders.rollup import ATTEMPT_POLICIES, DEFAULT_MASTERY, RollupPolicy
 
@@ -39,7 +39,7 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> None:
-    from graders.grade import grade, report_path
+    from graders.grading.grade import grade, report_path
 
     course = open_with_gradebook(args)
     outcomes = grade(
@@ -64,8 +64,8 @@ def cmd_grade(args: argparse.Namespace) -> None:
 
 
 def cmd_records(args: argparse.Namespace) -> None:
-    from graders.exports import write_exports
-    from graders.issuer import home_page, load_issuer
+    from graders.credentials.issuer import home_page, load_issuer
+    from graders.exports.write import write_exports
     from graders.records import StoredRecords, iter_records, write_records
 
     course = open_with_gradebook(args)
@@ -85,7 +85,7 @@ def cmd_records(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from graders.report import write_report
+    from graders.report.page import write_report
 
     course = open_with_gradebook(args)
     path = write_report(
@@ -178,7 +178,7 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 
 def cmd_integrity(args: argparse.Namespace) -> None:
-    from graders.integrity import check_integrity
+    from graders.integrity.findings import check_integrity
 
     course = open_with_gradebook(args)
     findings = check_integrity(course, args.assignments, progress=not args.json)

@@ -56,7 +56,7 @@ c.ClearSolutions.text_stub = "Viết câu trả lời của bạn ở đây."
 # Every change of a grade by hand (formgrader, nbgrader's API) is kept, with who changed it,
 # in the gradebook's table bdhvs_grade_audit (docs/integrity.md).
 try:
-    from graders.audit import install_audit
+    from graders.integrity.audit import install_audit
 except ImportError:
     import sys
 

@@ -22,12 +22,12 @@ from nbgrader.api import Gradebook
 
 from graders.build import build
 from graders.course import Course, init_course
+from graders.credentials.issuer import create_issuer, home_page, load_issuer
 from graders.errors import BdhvsError
-from graders.exports import write_exports
-from graders.grade import grade, read_report
-from graders.issuer import create_issuer, home_page, load_issuer
+from graders.exports.write import write_exports
+from graders.grading.grade import grade, read_report
 from graders.records import build_records, write_records
-from graders.report import write_report
+from graders.report.page import write_report
 from graders.roster import write_roster
 
 MARKER = ".bdhvs-demo"

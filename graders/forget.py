@@ -33,13 +33,13 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from graders.attempts import forget_attempts
-from graders.audit import forget_changes
 from graders.course import Course
+from graders.credentials.issuing import CERTIFICATES, CREDENTIALS
+from graders.credentials.registry import read_index, revoke, write_index
 from graders.database import compact, has_gradebook
 from graders.errors import BdhvsError
-from graders.exports import PATHS_CSV, XAPI
-from graders.issuing import CERTIFICATES, CREDENTIALS
-from graders.registry import read_index, revoke, write_index
+from graders.exports.write import PATHS_CSV, XAPI
+from graders.integrity.audit import forget_changes
 
 LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 REVOCATION_REASON = "the learner's data was erased"

@@ -30,8 +30,9 @@ from graders import jsontext
 from graders.attempts import apply_policy, read_attempts
 from graders.course import Course
 from graders.errors import BdhvsError
-from graders.grade import read_report
 from graders.gradebook_query import ABSENT, PENDING, ScoreTable, read_scores
+from graders.grading.grade import read_report
+from graders.jsonschemas import full_check_due
 from graders.rollup import Evidence, RollupPolicy, competence_result, path_progress
 from graders.roster import read_roster
 from graders.sources import graded_items
@@ -54,9 +55,6 @@ CSV_COLUMNS = (
 COMPLETE = "records-complete.json"
 STAGING_PREFIX = ".records-"
 CHUNK = 2000  # learners whose evidence is held at once
-#: Every record is made by the same code from checked inputs; the whole of one record in this
-#: many is also checked against the schema (a full check costs ~30 ms, too slow for 100,000).
-FULL_CHECK_EVERY = 500
 
 
 @cache
@@ -241,7 +239,7 @@ def iter_records(
                     "assignments": learner_status,
                     "paths": paths,
                 }
-                if number % FULL_CHECK_EVERY == 0:
+                if full_check_due(number):  # made by the same code from checked inputs
                     validate_record(record)
                 yield record
             bar.update(len(chunk))

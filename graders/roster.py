@@ -17,37 +17,36 @@ from graders.errors import BdhvsError
 ROSTER_COLUMNS = ("learner", "unit")
 
 
-def read_roster(path: Path) -> dict[str, str]:
-    """learner id -> unit; an absent roster is an empty one."""
+def _rows(path: Path) -> list[dict[str, str]]:
+    """The roster's rows; an absent roster has none."""
     if not path.exists():
-        return {}
+        return []
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "learner" not in reader.fieldnames:
             raise BdhvsError(f"{path}: the roster needs a header with the columns learner,unit")
-        return {row["learner"].strip(): (row.get("unit") or "").strip() for row in reader}
+        return list(reader)
+
+
+def read_roster(path: Path) -> dict[str, str]:
+    """learner id -> unit; an absent roster is an empty one."""
+    return {row["learner"].strip(): (row.get("unit") or "").strip() for row in _rows(path)}
 
 
 def read_roster_paths(path: Path, known: set[str]) -> dict[str, str]:
     """learner id -> learning path id, for the rows that name one; ``known`` holds valid ids."""
-    if not path.exists():
-        return {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or "learner" not in reader.fieldnames:
-            raise BdhvsError(f"{path}: the roster needs a header with the columns learner,unit")
-        paths = {}
-        for line, row in enumerate(reader, start=2):
-            value = (row.get("path") or "").strip()
-            if not value:
-                continue
-            if value not in known:
-                raise BdhvsError(
-                    f"{path}, line {line}: learner {row['learner'].strip()!r} has unknown path "
-                    f"{value!r}; use one of {', '.join(sorted(known))}"
-                )
-            paths[row["learner"].strip()] = value
-        return paths
+    paths = {}
+    for line, row in enumerate(_rows(path), start=2):
+        value = (row.get("path") or "").strip()
+        if not value:
+            continue
+        if value not in known:
+            raise BdhvsError(
+                f"{path}, line {line}: learner {row['learner'].strip()!r} has unknown path "
+                f"{value!r}; use one of {', '.join(sorted(known))}"
+            )
+        paths[row["learner"].strip()] = value
+    return paths
 
 
 def write_roster(path: Path, units: dict[str, str]) -> None:

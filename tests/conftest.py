@@ -14,7 +14,7 @@ import pytest
 
 from graders.build import build
 from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course
-from graders.grade import grade
+from graders.grading.grade import grade
 
 REPO = Path(__file__).resolve().parents[1]
 BDHVS = Path(sys.executable).parent / "bdhvs"

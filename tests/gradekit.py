@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
 
 from graders.build import build
 from graders.course import Course, init_course
-from graders.score_table import score_table  # noqa: F401 (used by the tests through here)
 
-from conftest import submit
+from conftest import BDHVS, submit
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"
 TINY = "tiny"
@@ -176,3 +177,32 @@ def autograded_cell(course: Course, learner: str, assignment: str, grade_id: str
 def report_outcomes(course: Course, assignment: str) -> dict[str, dict]:
     path = course.reports_dir / f"grade-{assignment}.json"
     return {o["learner"]: o for o in json.loads(path.read_text(encoding="utf-8"))["outcomes"]}
+
+
+def done_records(course: Course) -> int:
+    """How many learners of ``TINY`` the resume ledger has as done."""
+    return len(list((course.root / ".bdhvs" / "grade" / TINY / "done").glob("*.json")))
+
+
+def grading_started(course: Course) -> bool:
+    """Whether a learner of ``TINY`` is being graded (nbgrader works on a staged copy of it)."""
+    staging = course.root / ".bdhvs" / "grade" / TINY / "staging"
+    return staging.is_dir() and any(staging.iterdir())
+
+
+def kill_grading_when(course: Course, more: int) -> None:
+    """Run ``bdhvs grade`` on ``TINY`` and SIGKILL it once ``more`` learners are done and another
+    one is being graded (0: while the first one is)."""
+    target = done_records(course) + more
+    process = subprocess.Popen(
+        [str(BDHVS), "grade", TINY, "--course", str(course.root), "--quiet", "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while process.poll() is None and (done_records(course) < target or not grading_started(course)):
+        assert time.monotonic() < deadline, "grading made no progress"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"

@@ -332,7 +332,7 @@ class Hub:
         self, cohort: str | None = None, instructors: int = 1, learners: int = 2, prefix: str = "t"
     ) -> CohortNames:
         """A new cohort (deploy/cohort.py's code) with fresh system accounts, known to the hub."""
-        from graders.hub_setup import add_cohort
+        from graders.hub.setup import add_cohort
 
         tag = secrets.token_hex(3)
         cohort = cohort or f"c{tag}"
@@ -434,7 +434,7 @@ class Hub:
                 self.process.wait()
         _kill_proxy(self.root / "hub" / "proxy.pid")
         self._log.close()
-        from graders.hub_setup import remove_cohort
+        from graders.hub.setup import remove_cohort
 
         _kill_processes_of(uids)
         for cohort, members in self.cohorts.items():

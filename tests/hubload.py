@@ -25,7 +25,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from graders.hub import course_dir, exchange_dir
+from graders.hub.training import course_dir, exchange_dir
 
 from hubkit import Hub, UserServer
 

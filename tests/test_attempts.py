@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select
 from graders.attempts import ATTEMPTS, SCORES, read_attempts
 from graders.course import Course
 from graders.database import normalise
-from graders.grade import grade
+from graders.grading.grade import grade
 from graders.records import build_records
 from graders.rollup import RollupPolicy
 

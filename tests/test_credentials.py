@@ -10,18 +10,23 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from curriculum.framework import load_framework
-from graders.certificates import render_certificate
-from graders.credentials import Award
-from graders.dataintegrity import ProofError, add_proof, verify_proof
-from graders.didkey import multibase_decode
+from graders.credentials.badges import Award
+from graders.credentials.certificates import render_certificate
+from graders.credentials.dataintegrity import ProofError, add_proof, verify_proof
+from graders.credentials.didkey import multibase_decode
+from graders.credentials.fingerprint import credential_digest, parse_qr_text, qr_text
+from graders.credentials.issuer import Issuer, create_issuer, load_issuer
+from graders.credentials.issuing import issue_credentials
+from graders.credentials.pdf import find_browser, html_to_pdf
+from graders.credentials.registry import read_index, revoke
+from graders.credentials.verify import (
+    CredentialError,
+    parse_strict,
+    read_credential,
+    verify_credential,
+)
 from graders.errors import BdhvsError
-from graders.fingerprint import credential_digest, parse_qr_text, qr_text
-from graders.issuer import Issuer, create_issuer, load_issuer
-from graders.issuing import issue_credentials
-from graders.pdf import find_browser, html_to_pdf
 from graders.records import build_records
-from graders.registry import read_index, revoke
-from graders.verify import CredentialError, parse_strict, read_credential, verify_credential
 
 from conftest import run_bdhvs
 from in_process import run_in_process

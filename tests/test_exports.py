@@ -9,12 +9,17 @@ import jsonschema
 import pytest
 
 from curriculum.framework import load_framework
+from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE, check_home_page, home_page
 from graders.errors import BdhvsError
-from graders.exports import write_exports
-from graders.issuer import PLACEHOLDER_HOME_PAGE, check_home_page, home_page
-from graders.paths_csv import PATH_COLUMNS
+from graders.exports.paths_csv import PATH_COLUMNS
+from graders.exports.write import write_exports
+from graders.exports.xapi import (
+    competence_statement,
+    path_statement,
+    statements,
+    validate_statement,
+)
 from graders.records import build_records
-from graders.xapi import competence_statement, path_statement, statements, validate_statement
 
 from conftest import run_bdhvs
 from in_process import run_in_process

@@ -11,12 +11,12 @@ from nbgrader.api import Gradebook
 
 from graders.build import build
 from graders.course import init_course
-from graders.exports import write_exports
-from graders.grade import grade
-from graders.issuer import create_issuer, load_issuer
+from graders.credentials.issuer import create_issuer, load_issuer
+from graders.credentials.registry import read_index
+from graders.exports.write import write_exports
+from graders.grading.grade import grade
 from graders.records import build_records, write_records
-from graders.registry import read_index
-from graders.report import write_report
+from graders.report.page import write_report
 from graders.roster import read_roster, write_roster
 
 from conftest import ASSIGNMENTS, run_bdhvs, submit_copy

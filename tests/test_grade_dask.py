@@ -21,7 +21,8 @@ import pytest
 from distributed import Client, LocalCluster
 
 from graders.errors import BdhvsError
-from graders.grade import grade
+from graders.grading.grade import grade
+from graders.grading.score_table import score_table
 
 from conftest import BDHVS, run_bdhvs, submit
 from gradekit import (
@@ -30,7 +31,6 @@ from gradekit import (
     autograded_cell,
     copy_course,
     report_outcomes,
-    score_table,
     submit_tiny,
     tiny_course,
 )

@@ -24,7 +24,8 @@ from graders.build import build
 from graders.course import REPOSITORY_ASSIGNMENTS, init_course
 from graders.demo import Learner, demo_answers, make_submission
 from graders.errors import BdhvsError
-from graders.grade import grade
+from graders.grading.grade import grade
+from graders.grading.score_table import score_table
 
 from conftest import run_bdhvs, submit, submit_copy
 from gradekit import (
@@ -33,7 +34,6 @@ from gradekit import (
     TINY_VARIANTS,
     copy_course,
     nbgrader_autograde,
-    score_table,
     submit_tiny,
     tiny_course,
 )

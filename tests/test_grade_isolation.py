@@ -15,16 +15,16 @@ import socket
 import nbformat
 import pytest
 
-from graders import engine_fork
 from graders.course import REPOSITORY_ASSIGNMENTS
-from graders.grade import grade
+from graders.grading import engine_fork
+from graders.grading.grade import grade
+from graders.grading.score_table import score_table
 
 from conftest import submit
 from gradekit import (
     TINY,
     TINY_VARIANTS,
     autograded_cell,
-    score_table,
     submit_tiny,
     tiny_course,
     tiny_submission,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import time
 from itertools import cycle
@@ -18,17 +17,21 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.grade import grade, read_report
+from graders.grading.grade import grade, read_report
+from graders.grading.score_table import score_table
 
 from conftest import BDHVS
-from gradekit import TINY, TINY_VARIANTS, copy_course, score_table, submit_tiny, tiny_course
+from gradekit import (
+    TINY,
+    TINY_VARIANTS,
+    copy_course,
+    kill_grading_when,
+    submit_tiny,
+    tiny_course,
+)
 
 LEARNERS = 14
 VARIANTS = [name for name in TINY_VARIANTS if name != "loops_forever"]
-
-
-def done_records(course) -> int:
-    return len(list((course.root / ".bdhvs" / "grade" / TINY / "done").glob("*.json")))
 
 
 def zygotes_of(course) -> list[int]:
@@ -46,30 +49,6 @@ def zygotes_of(course) -> list[int]:
     return found
 
 
-def started(course) -> bool:
-    """Whether a learner is being graded (nbgrader works on a staged copy of it)."""
-    staging = course.root / ".bdhvs" / "grade" / TINY / "staging"
-    return staging.is_dir() and any(staging.iterdir())
-
-
-def kill_when(course, records: int) -> None:
-    """Start ``bdhvs grade``; SIGKILL it once ``records`` more learners are done (0: as the
-    first learner is being graded)."""
-    target = done_records(course) + records
-    process = subprocess.Popen(
-        [str(BDHVS), "grade", TINY, "--course", str(course.root), "--quiet", "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while process.poll() is None and (done_records(course) < target or not started(course)):
-        assert time.monotonic() < deadline, "grading made no progress"
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
-
-
 @pytest.fixture(scope="module")
 def interrupted(tmp_path_factory):
     base = tmp_path_factory.mktemp("resume")
@@ -81,7 +60,7 @@ def interrupted(tmp_path_factory):
     clean = copy_course(course, base / "clean")
     grade(clean, TINY, progress=False)
     for records in (0, 3, 5):
-        kill_when(course, records)
+        kill_grading_when(course, records)
     final = subprocess.run(
         [str(BDHVS), "grade", TINY, "--course", str(course.root), "--quiet"],
         capture_output=True,

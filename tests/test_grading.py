@@ -9,7 +9,7 @@ from nbgrader.api import Gradebook
 
 from graders.build import build
 from graders.course import init_course
-from graders.grade import grade, read_report
+from graders.grading.grade import grade, read_report
 from graders.sources import scan_assignment
 
 from conftest import ASSIGNMENTS, notebooks_of, run_bdhvs, submit

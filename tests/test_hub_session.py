@@ -23,7 +23,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from graders.demo import solution_text
-from graders.hub import course_dir, exchange_dir
+from graders.hub.training import course_dir, exchange_dir
 
 from hubkit import Hub, Kernel, UserServer, hub_session
 

@@ -28,16 +28,16 @@ import pytest
 from nbgrader.api import Gradebook
 
 from curriculum.answers import AnswerSheet
-from graders.audit import manual_changes
 from graders.build import build
 from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course
 from graders.database import normalise
 from graders.demo import solution_text
 from graders.forget import forget_learner
-from graders.grade import grade
-from graders.integrity import check_integrity, model_choices
-from graders.report import write_report
-from graders.similarity import Item, near_identical
+from graders.grading.grade import grade
+from graders.integrity.audit import manual_changes
+from graders.integrity.findings import check_integrity, model_choices
+from graders.integrity.similarity import Item, near_identical
+from graders.report.page import write_report
 
 from conftest import run_bdhvs, submit
 from gradekit import TINY, submit_tiny, tiny_course

@@ -16,7 +16,6 @@ import io
 import json
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -31,8 +30,9 @@ from nbgrader.api import Gradebook
 from graders.cli import main
 from graders.course import Course
 from graders.database import normalise
-from graders.engine_fork import hidden_paths
-from graders.grade import grade
+from graders.grading.engine_fork import hidden_paths
+from graders.grading.grade import grade
+from graders.grading.score_table import score_table
 
 from conftest import BDHVS, run_bdhvs, submit, submit_copy
 from gradekit import (
@@ -40,8 +40,8 @@ from gradekit import (
     TINY,
     TINY_VARIANTS,
     copy_course,
+    kill_grading_when,
     report_outcomes,
-    score_table,
     submit_tiny,
     tiny_course,
 )
@@ -351,31 +351,6 @@ RESUME_LEARNERS = 8
 RESUME_VARIANTS = [name for name in TINY_VARIANTS if name != "loops_forever"]
 
 
-def done_records(course: Course) -> int:
-    return len(list((course.root / ".bdhvs" / "grade" / TINY / "done").glob("*.json")))
-
-
-def kill_during_grading(course: Course, more: int) -> None:
-    """Run ``bdhvs grade`` and SIGKILL it once ``more`` learners are done and another one is
-    being graded (0: while the first one is)."""
-    target = done_records(course) + more
-    staging = course.root / ".bdhvs" / "grade" / TINY / "staging"
-    process = subprocess.Popen(
-        [str(BDHVS), "grade", TINY, "--course", str(course.root), "--quiet", "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while process.poll() is None and (
-        done_records(course) < target or not (staging.is_dir() and any(staging.iterdir()))
-    ):
-        assert time.monotonic() < deadline, "grading made no progress"
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
-
-
 @pytest.fixture(scope="module")
 def resumed(tmp_path_factory, postgres, courses):
     base = tmp_path_factory.mktemp("pg-resume")
@@ -386,7 +361,7 @@ def resumed(tmp_path_factory, postgres, courses):
         variant_of[f"hv{number:02d}"] = variant
         submit_tiny(course, f"hv{number:02d}", TINY_VARIANTS[variant])
     for more in (0, 3):
-        kill_during_grading(course, more)
+        kill_grading_when(course, more)
     final = subprocess.run(
         [str(BDHVS), "grade", TINY, "--course", str(course.root), "--quiet"],
         capture_output=True,

@@ -190,7 +190,7 @@ def test_a_folder_without_its_completion_file_is_never_read_as_complete(course_c
 def test_report_lists_are_cut_and_say_so_while_summaries_cover_everyone(
     sqlite_bench, tmp_path, monkeypatch
 ):
-    from graders import report
+    from graders.report import page as report
 
     base, result = sqlite_bench
     assert result.returncode == 0, result.stderr[-2000:]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from graders.report import write_report
+from graders.report.page import write_report
 
 from conftest import run_bdhvs
 
@@ -24,7 +24,7 @@ def test_report_is_one_offline_file_with_plots(graded_course, tmp_path):
 
 def test_report_recommends_modules_for_each_learners_gaps(graded_course):
     from graders.records import build_records
-    from graders.report import next_modules
+    from graders.report.page import next_modules
 
     records = {r["learner"]: r for r in build_records(graded_course)}
     assert next_modules(records["perfect"], "vi") == ""

@@ -13,10 +13,10 @@ import pytest
 from curriculum.framework import load_framework, load_targets, read_json, validate_data
 from graders.errors import BdhvsError
 from graders.records import validate_record
-from graders.report import render_report, report_context
+from graders.report.page import render_report, report_context
+from graders.report.targets import completion_series, due_and_next, progress_section, unit_progress
 from graders.rollup import RollupPolicy
 from graders.roster import read_roster_paths
-from graders.targets import completion_series, due_and_next, progress_section, unit_progress
 
 from gradekit import tiny_course
 

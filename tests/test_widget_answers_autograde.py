@@ -18,7 +18,7 @@ import pytest
 
 from graders.build import build
 from graders.course import Course, init_course
-from graders.grade import grade
+from graders.grading.grade import grade
 
 ASSIGNMENT = "quiz"
 ANSWER_FILE = f"{ASSIGNMENT}.answers.json"

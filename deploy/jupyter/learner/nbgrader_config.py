@@ -1,5 +1,5 @@
 # nbgrader settings of a learner's server on the training hub. The hub's spawner
-# (graders.hub.TrainingSpawner) sets the environment: the cohort is the nbgrader course.
+# (graders.hub.training.TrainingSpawner) sets the environment: the cohort is the nbgrader course.
 import os
 
 c = get_config()  # noqa: F821
@@ -7,4 +7,4 @@ c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = os.environ["BDHVS_COHORT"]
 c.Exchange.root = os.environ["BDHVS_EXCHANGE"]
 # Submissions readable by the cohort's instructors only (nbgrader's default: by anyone).
-c.ExchangeFactory.submit = "graders.hub_exchange.PrivateSubmit"
+c.ExchangeFactory.submit = "graders.hub.exchange.PrivateSubmit"

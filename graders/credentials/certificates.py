@@ -1,0 +1,133 @@
+"""Printable certificates: one self-contained HTML page per credential, with a QR code.
+
+The page has its CSS inline and the QR code as inline SVG, so it opens and prints offline. The
+QR code carries the credential id, the credential's fingerprint and the issuer's ``did:key``
+(``graders.credentials.fingerprint``); the page also says how to check the credential file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import qrcode
+import qrcode.constants
+from jinja2 import Environment, PackageLoader, select_autoescape
+from qrcode.image.svg import SvgPathImage
+
+from curriculum.framework import load_framework
+from graders.credentials.badges import COMPETENCE, Award
+from graders.credentials.fingerprint import credential_digest, qr_text
+from graders.credentials.issuer import Issuer
+
+LABELS = {
+    "vi": {
+        "competence_title": "Chứng nhận năng lực số",
+        "path_title": "Chứng nhận hoàn thành lộ trình kỹ năng số",
+        "awarded_to": "Chứng nhận học viên có mã",
+        "name_line": "Họ và tên (đơn vị ghi khi trao):",
+        "attained": "đã đạt",
+        "completed": "đã hoàn thành",
+        "competence": "Năng lực {id}: {name}",
+        "path": "Lộ trình dành cho: {name}",
+        "step": "Bậc {step} ({code}, trình độ {level})",
+        "framework": "theo Khung năng lực số cho người học (Thông tư 02/2025/TT-BGDĐT)",
+        "issued_by": "Đơn vị cấp",
+        "date": "Ngày cấp",
+        "credential_id": "Mã chứng nhận",
+        "fingerprint": "Dấu vân tay (SHA-256)",
+        "issuer_key": "Khóa của đơn vị cấp",
+        "how_to_verify": "Cách kiểm tra: tệp chứng nhận điện tử (.json) đi kèm được ký số. "
+        "Lệnh “bdhvs credential verify TỆP --qr 'nội dung mã QR'” cho biết tệp có đúng là bản "
+        "được in ra đây, do đúng đơn vị này ký, và chưa bị sửa chữa hay không; không cần mạng.",
+        "demo": "BẢN MINH HỌA: ký bằng khóa thử, không có giá trị chứng nhận.",
+    },
+    "en": {
+        "competence_title": "Digital competence certificate",
+        "path_title": "Certificate of completion of a digital skills path",
+        "awarded_to": "This certifies that the learner with id",
+        "name_line": "Full name (written in by the issuing unit):",
+        "attained": "has attained",
+        "completed": "has completed",
+        "competence": "Competence {id}: {name}",
+        "path": "Learning path for: {name}",
+        "step": "Step {step} ({code}, {level} level)",
+        "framework": "of the digital competence framework for learners (Circular 02/2025/TT-BGDĐT)",
+        "issued_by": "Issued by",
+        "date": "Date of issue",
+        "credential_id": "Credential id",
+        "fingerprint": "Fingerprint (SHA-256)",
+        "issuer_key": "Issuer's key",
+        "how_to_verify": "How to verify: the accompanying electronic credential (.json) is "
+        "digitally signed. The command “bdhvs credential verify FILE --qr 'QR code text'” tells "
+        "whether the file is the one printed here, signed by this issuer and unchanged; no "
+        "network is needed.",
+        "demo": "DEMO: signed with a trial key; certifies nothing.",
+    },
+}
+
+
+def qr_svg(text: str) -> str:
+    """``text`` as a QR code in SVG markup, ready to inline in HTML."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, image_factory=SvgPathImage
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    return code.make_image().to_string(encoding="unicode")
+
+
+def _achievement_lines(award: Award, lang: str) -> tuple[str, str | None]:
+    framework = load_framework()
+    labels = LABELS[lang]
+    if award.kind == COMPETENCE:
+        assert award.step is not None
+        step = framework.step(award.step)
+        name = framework.competence(award.key).name(lang)
+        level = step.level_vi if lang == "vi" else step.level_en
+        return (
+            labels["competence"].format(id=award.key, name=name),
+            labels["step"].format(step=award.step, code=step.code, level=level),
+        )
+    path = framework.path(award.key)
+    return labels["path"].format(name=path.target_group(lang)), None
+
+
+def _date(value: str, lang: str) -> str:
+    day = datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+
+
+def certificate_context(
+    credential: dict[str, Any], award: Award, issuer: Issuer, lang: str
+) -> dict[str, Any]:
+    labels = LABELS[lang]
+    achievement, step = _achievement_lines(award, lang)
+    is_competence = award.kind == COMPETENCE
+    return {
+        "lang": lang,
+        "t": labels,
+        "title": labels["competence_title" if is_competence else "path_title"],
+        "verb": labels["attained" if is_competence else "completed"],
+        "learner": award.learner,
+        "achievement": achievement,
+        "step": step,
+        "issuer": credential["issuer"]["name"],
+        "date": _date(credential["validFrom"], lang),
+        "credential_id": credential["id"],
+        "fingerprint": credential_digest(credential),
+        "issuer_key": credential["issuer"]["id"],
+        "qr": qr_svg(qr_text(credential)),
+        "demo": issuer.demo,
+    }
+
+
+def render_certificate(
+    credential: dict[str, Any], award: Award, issuer: Issuer, lang: str = "vi"
+) -> str:
+    environment = Environment(
+        loader=PackageLoader("graders", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
+    template = environment.get_template("certificate.html.j2")
+    return template.render(**certificate_context(credential, award, issuer, lang))

@@ -1,0 +1,184 @@
+"""Issue the credentials and certificates of an output folder, keeping those already issued.
+
+Layout::
+
+    OUTDIR/credentials/<learner>/<award>.json    signed Open Badges 3.0 credential
+    OUTDIR/certificates/<learner>/<award>.html   printable certificate (and .pdf on request)
+    OUTDIR/credentials/index.json, revoked.json  the registry (graders.credentials.registry)
+
+A credential already in the folder for the same award, with the same content, signed with the
+same key and not revoked, is kept as it is (same id, date and salt): running ``bdhvs records``
+again does not mint duplicates. Anything else gets a new credential; the earlier one stays listed
+in the index. Both folders are built aside and swapped in at the end, so an interrupted run
+leaves the previous ones whole.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from graders.credentials.badges import Award, awards, build_credential
+from graders.credentials.certificates import render_certificate
+from graders.credentials.dataintegrity import add_proof
+from graders.credentials.issuer import Issuer
+from graders.credentials.pdf import find_browser, html_to_pdf
+from graders.credentials.registry import REVOKED, read_index, revoked_ids, write_index
+from graders.credentials.verify import CredentialError, read_credential, verify_credential
+from graders.errors import BdhvsError
+
+CREDENTIALS = "credentials"
+CERTIFICATES = "certificates"
+
+
+@dataclass
+class IssueSummary:
+    new: int = 0
+    kept: int = 0
+    pdfs: int = 0
+    pdf_note: str = ""
+
+    @property
+    def credentials(self) -> int:
+        return self.new + self.kept
+
+
+def issue_credentials(
+    records: list[dict[str, Any]],
+    issuer: Issuer,
+    out: Path,
+    home: str,
+    *,
+    lang: str = "vi",
+    pdf: bool = False,
+) -> IssueSummary:
+    """Write the credential and certificate of every award in ``records`` into ``out``."""
+    current = out / CREDENTIALS
+    index = read_index(current)
+    revoked = revoked_ids(current / REVOKED)
+    issued_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    summary = IssueSummary()
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".credentials-", dir=out))
+    try:
+        new_credentials, new_certificates = staging / CREDENTIALS, staging / CERTIFICATES
+        new_credentials.mkdir()
+        new_certificates.mkdir()
+        pages = []
+        for record in records:
+            for award in awards(record):
+                credential = _kept(award, record, issuer, home, index, current, revoked)
+                if credential is None:
+                    credential = _issue(award, record, issuer, home, issued_at)
+                    index.append(_index_entry(award, credential))
+                    summary.new += 1
+                else:
+                    summary.kept += 1
+                target = new_credentials / award.learner / f"{award.stem}.json"
+                target.parent.mkdir(exist_ok=True)
+                text = json.dumps(credential, ensure_ascii=False, indent=2) + "\n"
+                target.write_text(text, encoding="utf-8")
+                page = new_certificates / award.learner / f"{award.stem}.html"
+                page.parent.mkdir(exist_ok=True)
+                page.write_text(render_certificate(credential, award, issuer, lang), "utf-8")
+                pages.append(page)
+        if pdf:
+            _print_pdfs(pages, summary)
+        write_index(new_credentials, index)
+        if (current / REVOKED).exists():
+            shutil.copy2(current / REVOKED, new_credentials / REVOKED)
+        for name in (CREDENTIALS, CERTIFICATES):
+            if (out / name).exists():
+                (out / name).rename(staging / f"previous-{name}")
+            (staging / name).rename(out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def _issue(
+    award: Award, record: dict[str, Any], issuer: Issuer, home: str, issued_at: str
+) -> dict[str, Any]:
+    unsigned = build_credential(
+        award,
+        record,
+        issuer,
+        home,
+        credential_id=f"urn:uuid:{uuid.uuid4()}",
+        salt=secrets.token_hex(16),
+        issued_at=issued_at,
+    )
+    return add_proof(unsigned, issuer.private_key, issued_at)
+
+
+def _index_entry(award: Award, credential: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": credential["id"],
+        "learner": award.learner,
+        "kind": award.kind,
+        "key": award.key,
+        "step": award.step,
+        "file": f"{CREDENTIALS}/{award.learner}/{award.stem}.json",
+        "issued": credential["validFrom"],
+    }
+
+
+def _kept(
+    award: Award,
+    record: dict[str, Any],
+    issuer: Issuer,
+    home: str,
+    index: list[dict[str, Any]],
+    folder: Path,
+    revoked: frozenset[str],
+) -> dict[str, Any] | None:
+    """The credential already issued for ``award``, if it can stand as it is."""
+    path = folder / award.learner / f"{award.stem}.json"
+    candidates = {
+        e["id"]
+        for e in index
+        if (e.get("learner"), e.get("kind"), e.get("key"), e.get("step"))
+        == (award.learner, award.kind, award.key, award.step)
+    }
+    if not path.is_file() or not candidates:
+        return None
+    try:
+        credential = read_credential(path)
+        verify_credential(credential, expected_issuer=issuer.did, revoked=revoked)
+    except CredentialError:
+        return None
+    if credential["id"] not in candidates:
+        return None
+    rebuilt = build_credential(
+        award,
+        record,
+        issuer,
+        home,
+        credential_id=credential["id"],
+        salt=credential["credentialSubject"]["identifier"][0]["salt"],
+        issued_at=credential["validFrom"],
+    )
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    return credential if rebuilt == unsigned else None
+
+
+def _print_pdfs(pages: list[Path], summary: IssueSummary) -> None:
+    browser = find_browser()
+    if browser is None:
+        summary.pdf_note = (
+            "no Chromium found, so no PDF was made; the HTML certificates print from any browser"
+        )
+        return
+    for page in pages:
+        try:
+            html_to_pdf(browser, page, page.with_suffix(".pdf"))
+        except RuntimeError as exc:
+            raise BdhvsError(str(exc)) from None
+        summary.pdfs += 1

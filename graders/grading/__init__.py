@@ -1,0 +1,1 @@
+"""Grading: run every submission of a cohort in isolation and score it exactly as nbgrader does."""

@@ -1,0 +1,279 @@
+"""``bdhvs grade``: autograde every submission of one assignment into nbgrader's gradebook.
+
+Before anything runs, each submission is checked (:mod:`graders.grading.submission`) for what would
+otherwise end in a traceback (unreadable notebooks, an empty folder) and for what the learner
+changed that they should not have; problems are reported for that learner and the rest of the
+cohort is graded. Two engines then grade:
+
+- ``fork`` (the default): nbgrader's own Autograde pipeline in this process, with only the
+  execution of the notebooks replaced by sandboxed forks of a warm interpreter, several at once
+  (:mod:`graders.grading.engine_fork`). The gradebook and the autograded notebooks are nbgrader's.
+- ``nbgrader``: nbgrader's API, one learner after the other, each notebook in a new kernel.
+
+With a Dask scheduler's address, the fork engine's notebooks run on that cluster instead of
+this machine (:mod:`graders.grading.engine_dask`).
+
+A run can be killed at any moment and started again (:mod:`graders.grading.resume`): learners whose
+grades were committed, and whose submission has not changed since, are not graded again
+(``force`` grades them anyway); grading a learner again replaces the earlier result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nbformat.warnings import MissingIDFieldWarning
+from nbgrader.api import Gradebook, MissingEntry
+from tqdm import tqdm
+
+from graders.attempts import record_attempts
+from graders.course import Course
+from graders.database import identity
+from graders.errors import BdhvsError
+from graders.grading.engine_fork import Finished, ForkEngine, Pending
+from graders.grading.resume import Ledger, fingerprint, grading_context
+from graders.grading.submission import Release, inspect_submission, load_release
+
+ENGINES = ("fork", "nbgrader")
+
+
+@dataclass
+class Outcome:
+    learner: str
+    status: str  # "graded" or "failed"
+    score: float | None = None
+    max_score: float | None = None
+    flags: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def submitted_learners(course: Course, assignment: str) -> list[str]:
+    """Learners with a folder ``submitted/<learner>/<assignment>``."""
+    if not course.submitted_dir.is_dir():
+        return []
+    return sorted(
+        learner.name
+        for learner in course.submitted_dir.iterdir()
+        if not learner.name.startswith(".") and (learner / assignment).is_dir()
+    )
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def _nbgrader_failure(result: dict) -> str:
+    log = result.get("log") or ""
+    errors = [line for line in log.splitlines() if line.startswith("[ERROR]")]
+    if errors:
+        return errors[0].removeprefix("[ERROR]").strip()
+    error = (result.get("error") or "nbgrader failed").strip().splitlines()
+    return error[-1] if error else "nbgrader failed"
+
+
+class NbgraderEngine:
+    """nbgrader's API, one learner after the other: the reference the fork engine matches."""
+
+    def __init__(self, course: Course, assignment: str) -> None:
+        self.api = course.api()
+        self.assignment = assignment
+
+    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
+        for item in work:
+            result = self.api.autograde(self.assignment, item.learner, force=True, create=True)
+            message = "" if result["success"] else _nbgrader_failure(result)
+            done(Finished(item.learner, result["success"], item.flags, message))
+
+
+@contextlib.contextmanager
+def _engine(
+    name: str,
+    course: Course,
+    assignment: str,
+    release: Release,
+    workers: int | None,
+    scheduler: str | None,
+    say: Callable[[str], None],
+    needed: bool,
+) -> Iterator[Callable[[list[Pending], Callable[[Finished], None]], None]]:
+    """The chosen engine's ``run``. The fork engine's processes start at once, so that they
+    warm up while the submissions are inspected."""
+    if not needed:
+        yield lambda work, done: None
+    elif name == "dask" and scheduler:
+        try:  # Dask is an optional dependency, which only this engine needs
+            from graders.grading.engine_dask import DaskEngine
+        except ImportError as exc:
+            raise BdhvsError(
+                f"--scheduler needs Dask (pip install 'bdhvs[cluster]'): {exc}"
+            ) from exc
+        with DaskEngine(course, assignment, release, scheduler, say) as dask:
+            yield dask.run
+    elif name == "fork":
+        with ForkEngine(course, assignment, release, workers or default_workers(), say) as fork:
+            yield fork.run
+    else:
+        yield NbgraderEngine(course, assignment).run
+
+
+def _graded_in_gradebook(course: Course, assignment: str) -> set[str]:
+    with Gradebook(course.db_url) as gradebook:
+        try:
+            return {s.student.id for s in gradebook.assignment_submissions(assignment)}
+        except MissingEntry:
+            return set()
+
+
+def grade(
+    course: Course,
+    assignment: str,
+    *,
+    progress: bool = True,
+    engine: str = "fork",
+    workers: int | None = None,
+    force: bool = False,
+    say: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
+) -> list[Outcome]:
+    """Grade every submission of ``assignment`` and write ``reports/grade-<assignment>.json``.
+
+    ``say`` receives the few lines meant for the instructor (isolation, summary). With a
+    Dask ``scheduler`` address, the fork engine runs the notebooks on that cluster.
+    """
+    course.require_assignment(assignment)
+    if not (course.release_dir / assignment).is_dir():
+        raise BdhvsError(f"{assignment} has not been built yet: run bdhvs build {assignment}")
+    if engine not in ENGINES:
+        raise BdhvsError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
+    if scheduler is not None:
+        if engine != "fork" or workers is not None:
+            raise BdhvsError(
+                "--scheduler runs the fork engine on a Dask cluster, whose workers decide how "
+                "many notebooks run at once: leave out --engine and --workers"
+            )
+        engine = "dask"
+    say = say or (lambda line: None)
+    release = load_release(course.release_dir / assignment)
+    learners = submitted_learners(course, assignment)
+    # nbgrader's own session handling warns on every new learner; the warning is not about them.
+    warnings.filterwarnings("ignore", message=".*not in session, add operation along")
+    # Notebooks whose cells have no ids are common and nothing an instructor can act on.
+    warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+    # A record made for another gradebook (--db) does not say the grades are in this one.
+    context = grading_context(course, assignment) + identity(course.db_url)
+    ledger = Ledger(course.root / ".bdhvs" / "grade" / assignment / "done")
+    in_gradebook = _graded_in_gradebook(course, assignment)
+    outcomes: dict[str, Outcome] = {}
+    candidates: dict[str, str] = {}  # learner -> fingerprint of their submission, to grade
+    fingerprints: dict[str, str] = {}  # the same, for every learner
+    for learner in learners:
+        digest = fingerprint(course.submitted_dir / learner / assignment, context)
+        fingerprints[learner] = digest
+        record = ledger.get(learner)
+        kept = not force and record is not None and record.get("fingerprint") == digest
+        autograded = (course.autograded_dir / learner / assignment).is_dir()
+        if kept and autograded and learner in in_gradebook:
+            outcomes[learner] = Outcome(**record["outcome"])
+        else:
+            candidates[learner] = digest
+    skipped = len(outcomes)
+    bar = tqdm(
+        total=len(learners),
+        initial=skipped,
+        desc=f"grading {assignment}",
+        unit="learner",
+        disable=not progress,
+    )
+
+    def done(finished: Finished) -> None:
+        status = "graded" if finished.graded else "failed"
+        outcome = Outcome(finished.learner, status, flags=finished.flags, message=finished.message)
+        if finished.graded:
+            ledger.record(finished.learner, candidates[finished.learner], asdict(outcome))
+        outcomes[finished.learner] = outcome
+        bar.update(1)
+
+    started = time.monotonic()
+    try:
+        with _engine(
+            engine, course, assignment, release, workers, scheduler, say, bool(candidates)
+        ) as run:
+            work = []
+            for learner, digest in candidates.items():
+                folder = course.submitted_dir / learner / assignment
+                inspection = inspect_submission(folder, release)
+                if inspection.error:
+                    done(Finished(learner, False, inspection.flags, inspection.error))
+                    continue
+                ledger.forget(learner)
+                work.append(Pending(learner, digest, inspection.flags, inspection.forged))
+            if work:
+                run(work, done)
+    finally:
+        bar.close()
+    elapsed = time.monotonic() - started
+    ordered = [outcomes[learner] for learner in learners]
+    _fill_scores(course, assignment, ordered)
+    graded = {o.learner: fingerprints[o.learner] for o in ordered if o.status == "graded"}
+    record_attempts(course.db_url, assignment, graded, set(candidates), course.submitted_dir)
+    write_report(course, assignment, ordered)
+    say(summary(len(candidates), skipped, elapsed, engine))
+    return ordered
+
+
+def summary(processed: int, skipped: int, seconds: float, engine: str) -> str:
+    noun = "submission" if processed == 1 else "submissions"
+    rate = f", {60 * processed / seconds:.0f} per minute" if processed and seconds else ""
+    line = f"{processed} {noun} processed in {seconds:.1f} s with the {engine} engine{rate}"
+    if skipped:
+        line += f"; {skipped} unchanged since their last grading were kept (--force: grade again)"
+    return line
+
+
+def _fill_scores(course: Course, assignment: str, outcomes: list[Outcome]) -> None:
+    with Gradebook(course.db_url) as gradebook:
+        for outcome in outcomes:
+            if outcome.status != "graded":
+                continue
+            try:
+                submission = gradebook.find_submission(assignment, outcome.learner)
+            except MissingEntry:
+                outcome.status = "failed"
+                outcome.message = "nbgrader recorded no submission"
+                continue
+            outcome.score = submission.score
+            outcome.max_score = submission.max_score
+
+
+def report_path(course: Course, assignment: str) -> Path:
+    return course.reports_dir / f"grade-{assignment}.json"
+
+
+def write_report(course: Course, assignment: str, outcomes: list[Outcome]) -> Path:
+    """Write the grading report atomically, so an interrupted write never leaves half a file."""
+    path = report_path(course, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    payload = {"assignment": assignment, "outcomes": [asdict(o) for o in outcomes]}
+    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_report(course: Course, assignment: str) -> list[Outcome]:
+    """The outcomes of the last ``bdhvs grade`` of ``assignment`` (empty if never graded)."""
+    path = report_path(course, assignment)
+    if not path.exists():
+        return []
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        return [Outcome(**o) for o in payload["outcomes"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BdhvsError(f"{path} is damaged ({exc}); run bdhvs grade {assignment} again") from exc

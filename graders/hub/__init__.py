@@ -1,0 +1,1 @@
+"""JupyterHub for training sessions: roles and cohorts, the spawner, the exchange, cohort setup."""
