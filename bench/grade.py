@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
@@ -31,16 +29,10 @@ from graders.course import Course, init_course  # noqa: E402
 from graders.demo import Learner, demo_answers, make_submission  # noqa: E402
 from graders.grading.score_table import score_table  # noqa: E402
 
+from measure import measured, measured_bdhvs  # noqa: E402
+
 ASSIGNMENT = "an_toan_so"
 PROFILES = ("complete", "partial", "partial", "wrong", "blank")
-BIN = Path(sys.executable).parent
-MEASURED_GRADE = """
-import resource, sys
-from graders.cli import main
-code = main(sys.argv[1:])
-print("PEAK_KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-sys.exit(code)
-"""
 
 
 def build_cohort(root: Path, learners: int, seed: int) -> Course:
@@ -62,15 +54,6 @@ def build_cohort(root: Path, learners: int, seed: int) -> Course:
     return course
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, str]:
-    started = time.monotonic()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.monotonic() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{command[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return elapsed, done.stdout
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=200)
@@ -86,14 +69,14 @@ def main() -> None:
         stock_course = Course.open(stock_root)
         print(f"cohort: {args.learners} submissions of {ASSIGNMENT} in {base}")
 
-        stock_seconds, _ = timed(
-            [str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--log-level=ERROR"], stock_root
-        )
-        command = [sys.executable, "-c", MEASURED_GRADE, "grade", ASSIGNMENT, "--quiet"]
+        nbgrader = "from nbgrader.apps.nbgraderapp import main\nmain()"
+        stock_args = ["autograde", ASSIGNMENT, "--log-level=ERROR"]
+        stock_seconds = measured(nbgrader, stock_args, "nbgrader autograde", stock_root).seconds
+        command = ["grade", ASSIGNMENT, "--quiet"]
         if args.workers:
             command += ["--workers", str(args.workers)]
-        fork_seconds, output = timed(command, fork_course.root)
-        peak_kib = int(output.rsplit("PEAK_KIB", 1)[1].split()[0])
+        ours = measured_bdhvs(command, fork_course.root)
+        fork_seconds, peak_kib = ours.seconds, ours.peak_kib
 
         stock = score_table(stock_course, ASSIGNMENT)
         fork = score_table(fork_course, ASSIGNMENT)

@@ -23,7 +23,6 @@ import argparse
 import json
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,21 +53,14 @@ from graders.grading.grade import Outcome, write_report  # noqa: E402
 from graders.roster import write_roster  # noqa: E402
 from graders.sources import GradedItem, graded_items  # noqa: E402
 
+from measure import measured, measured_bdhvs  # noqa: E402
+
 ASSIGNMENTS = sorted(p.name for p in REPOSITORY_ASSIGNMENTS.iterdir() if p.is_dir())[:10]
 UNITS = ("Xã An Bình", "Xã Bình Minh", "Phường Đông Hòa", "Phường Tân Lập", "UBND huyện", "")
 BATCH = 20_000
 GRADE_CELLS = GradeCell.__table__
 SAMPLE = 200  # learners whose scores are compared with nbgrader's API
 SUBMITTED_AT = datetime(2026, 11, 2, 8, 0)
-MEASURED = """
-import resource, sys, time
-from graders.cli import main
-started = time.monotonic()
-code = main(sys.argv[1:])
-print("SECONDS", time.monotonic() - started)
-print("PEAK_KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-sys.exit(code)
-"""
 
 
 def make_course(base: Path, db_url: str | None) -> Course:
@@ -223,42 +215,23 @@ def collect_via_api(db_url: str, learners: list[str]) -> dict[str, dict[str, flo
     return found
 
 
-def measured(args: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Run ``bdhvs ARGS`` in a process of its own: (seconds, peak KiB, output)."""
-    done = subprocess.run(
-        [sys.executable, "-c", MEASURED, *args], cwd=cwd, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"bdhvs {args[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    seconds = float(done.stdout.rsplit("SECONDS", 1)[1].split()[0])
-    peak = int(done.stdout.rsplit("PEAK_KIB", 1)[1].split()[0])
-    return seconds, peak, done.stdout
-
-
 def api_probe(db_url: str, learners: list[str], into: Path) -> tuple[float, int]:
     """(a) in a process of its own; the scores it collected go to ``into``."""
-    code = (
-        "import json, resource, sys, time\n"
+    body = (
         f"sys.path.insert(0, {str(REPO / 'bench')!r})\n"
+        "import json\n"
         "from records import collect_via_api\n"
         "learners = json.loads(open(sys.argv[2]).read())\n"
-        "started = time.monotonic()\n"
+        "collecting = time.monotonic()\n"
         "found = collect_via_api(sys.argv[1], learners)\n"
-        "print('SECONDS', time.monotonic() - started)\n"
-        "print('PEAK_KIB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-        "open(sys.argv[3], 'w').write(json.dumps(found))\n"
+        "print('COLLECTED_IN', time.monotonic() - collecting)\n"
+        "open(sys.argv[3], 'w').write(json.dumps(found))"
     )
     listing = into.with_suffix(".learners.json")
     listing.write_text(json.dumps(learners))
-    done = subprocess.run(
-        [sys.executable, "-c", code, db_url, str(listing), str(into)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"nbgrader API collection failed:\n{done.stderr[-3000:]}")
-    seconds = float(done.stdout.rsplit("SECONDS", 1)[1].split()[0])
-    return seconds, int(done.stdout.rsplit("PEAK_KIB", 1)[1].split()[0])
+    done = measured(body, [db_url, str(listing), str(into)], "collecting through nbgrader's API")
+    # Only the collection itself: the benchmark scales it up from a sample of the learners.
+    return float(done.stdout.split("COLLECTED_IN", 1)[1].split()[0]), done.peak_kib
 
 
 def disagreements(api: dict[str, dict[str, float | None]], out: Path) -> list[str]:
@@ -319,15 +292,17 @@ def main() -> None:
         print(f"(a) nbgrader Gradebook API: {api_total:8.1f} s  {api_peak / 1024:6.0f} MiB{label}")
 
         out, report = base / "records", base / "report.html"
-        records_seconds, records_peak, _ = measured(
+        records = measured_bdhvs(
             ["records", "--course", str(course.root), "--out", str(out)], course.root
         )
+        records_seconds, records_peak = records.seconds, records.peak_kib
         print(
             f"(b) bdhvs records:          {records_seconds:8.1f} s  {records_peak / 1024:6.0f} MiB"
         )
-        report_seconds, report_peak, _ = measured(
+        report_run = measured_bdhvs(
             ["report", "--course", str(course.root), "--out", str(report)], course.root
         )
+        report_seconds, report_peak = report_run.seconds, report_run.peak_kib
         print(f"(c) bdhvs report:           {report_seconds:8.1f} s  {report_peak / 1024:6.0f} MiB")
         print(f"records: {api_total / records_seconds:.1f}x the speed of nbgrader's API")
         print(f"report:  {api_total / report_seconds:.1f}x the speed of nbgrader's API")

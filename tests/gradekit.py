@@ -206,3 +206,36 @@ def kill_grading_when(course: Course, more: int) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+
+
+PROBE = """import json, os, socket
+found = {{"uid": os.getuid(), "files": sorted(os.listdir(".")),
+          "mode": oct(os.stat(".").st_mode & 0o777)}}
+for path in {paths!r}:
+    try:
+        with open(path, "rb") as handle:
+            handle.read(10)
+        found[path] = "read"
+    except OSError as error:
+        found[path] = type(error).__name__
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+    found["network"] = "connected"
+except OSError as error:
+    found["network"] = type(error).__name__
+print(json.dumps(found))
+tong = 2 + 3"""
+
+
+def probe_answer(paths: list[str], port: int = 9) -> dict[str, str]:
+    """Answers of a learner whose first answer cell reports, as JSON, its user, its folder, which
+    of ``paths`` it could read and whether it reached 127.0.0.1:``port``; it still answers
+    that question correctly."""
+    return {"cau_1_dap_an": PROBE.format(paths=paths, port=port)}
+
+
+def probe_result(course: Course, learner: str = "prober") -> dict:
+    """What the probe of ``learner`` reported while it was graded."""
+    cell = autograded_cell(course, learner, TINY, "cau_1_dap_an")
+    (stdout,) = [o for o in cell.outputs if o.output_type == "stream"]
+    return json.loads(stdout.text)

@@ -10,7 +10,6 @@ stock ``nbgrader autograde``'s for these same submissions).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -28,24 +27,14 @@ from conftest import BDHVS, run_bdhvs, submit
 from gradekit import (
     TINY,
     TINY_VARIANTS,
-    autograded_cell,
     copy_course,
+    probe_answer,
+    probe_result,
     report_outcomes,
     submit_tiny,
     tiny_course,
 )
 
-PROBE = """import json
-found = {{}}
-for path in {paths!r}:
-    try:
-        with open(path, "rb") as handle:
-            handle.read(10)
-        found[path] = "read"
-    except OSError as error:
-        found[path] = type(error).__name__
-print(json.dumps(found))
-tong = 2 + 3"""
 ENDS_ITS_PROCESS = {"cau_2_dap_an": "import os\nos._exit(0)"}
 SLOW_ANSWER = {"cau_1_dap_an": "import time\ntime.sleep(1)\ntong = 2 + 3"}
 SLOW_LEARNERS = 4
@@ -77,7 +66,7 @@ def cohort(cluster, tmp_path_factory):
     source = course.source_dir / TINY / f"{TINY}.ipynb"
     secrets = [str(source.resolve()), str(course.root / "gradebook.db")]
     secrets.append(str(course.submitted_dir / "perfect" / TINY / f"{TINY}.ipynb"))
-    submit_tiny(course, "prober", {"cau_1_dap_an": PROBE.format(paths=secrets)})
+    submit_tiny(course, "prober", probe_answer(secrets))
     submit_tiny(course, "calls_os_exit", ENDS_ITS_PROCESS)
     submit(course, "corrupt", TINY, {f"{TINY}.ipynb": '{"cells": [ not json'})
     fork = copy_course(course, base / "fork")
@@ -116,9 +105,7 @@ def test_a_corrupt_submission_is_reported_while_the_rest_are_graded(cohort):
 @pytest.mark.skipif(os.geteuid() != 0, reason="isolation needs root")
 def test_code_on_a_worker_cannot_read_the_gradebook_sources_or_other_submissions(cohort):
     course, _, _, secrets = cohort
-    cell = autograded_cell(course, "prober", TINY, "cau_1_dap_an")
-    (stdout,) = [o for o in cell.outputs if o.output_type == "stream"]
-    found = json.loads(stdout.text)
+    found = probe_result(course)
     assert {found[path] for path in secrets} <= {"FileNotFoundError", "PermissionError"}, found
     assert score_table(course, TINY)["prober"]["score"] == 7.0
 

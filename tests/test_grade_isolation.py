@@ -8,7 +8,6 @@ rely on what only root can set up (a separate user, namespaces) are skipped with
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 
@@ -24,31 +23,14 @@ from conftest import submit
 from gradekit import (
     TINY,
     TINY_VARIANTS,
-    autograded_cell,
+    probe_answer,
+    probe_result,
     submit_tiny,
     tiny_course,
     tiny_submission,
 )
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="isolation needs root")
-
-PROBE = """import json, os, socket
-found = {{"uid": os.getuid(), "files": sorted(os.listdir(".")),
-          "mode": oct(os.stat(".").st_mode & 0o777)}}
-for path in {paths!r}:
-    try:
-        with open(path, "rb") as handle:
-            handle.read(10)
-        found[path] = "read"
-    except OSError as error:
-        found[path] = type(error).__name__
-try:
-    socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
-    found["network"] = "connected"
-except OSError as error:
-    found["network"] = type(error).__name__
-print(json.dumps(found))
-tong = 2 + 3"""
 
 # learner -> (answer cells, expected auto scores of cau_1..cau_4, words in a flag)
 CHEATS = {
@@ -206,10 +188,9 @@ def cohort(tmp_path_factory):
         str(course.submitted_dir / "honest" / TINY / f"{TINY}.ipynb"),
         str(next(REPOSITORY_ASSIGNMENTS.glob("*/*.ipynb"))),  # other courses' hidden tests
     ]
-    probe = PROBE.format(paths=secrets, port=listener.getsockname()[1])
     submit_tiny(course, "honest", {})
     submit_tiny(course, "imports_a_library_with_an_import_hook", {"cau_1_dap_an": HOOKED_IMPORT})
-    folder = submit_tiny(course, "prober", {"cau_1_dap_an": probe})
+    folder = submit_tiny(course, "prober", probe_answer(secrets, listener.getsockname()[1]))
     (folder / "ghi_chu.txt").write_text("ghi chú của học viên", encoding="utf-8")
     for learner, (answers, _, _) in CHEATS.items():
         submit_tiny(course, learner, answers)
@@ -275,12 +256,6 @@ def test_symbolic_links_are_not_followed_and_are_flagged(cohort):
     assert not (course.autograded_dir / "links_out" / TINY / "dap_an.txt").exists()
     assert outcomes["links_notebook"].status == "failed"
     assert "symbolic link" in outcomes["links_notebook"].message
-
-
-def probe_result(course):
-    cell = autograded_cell(course, "prober", TINY, "cau_1_dap_an")
-    (stdout,) = [o for o in cell.outputs if o.output_type == "stream"]
-    return json.loads(stdout.text)
 
 
 @ROOT_ONLY
