@@ -1,7 +1,9 @@
 """Run a piece of Python in a process of its own and measure it: seconds and peak memory.
 
 The seconds count from the process's first statement, imports included, to the end of the
-work, so both sides of a comparison pay for what they load.
+work, so both sides of a comparison pay for what they load. Peak memory is the process's own
+and, for work spread over forked processes, the largest of those (pages they share with the
+process that forked them count in both).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 _PRELUDE = "import resource, sys, time\nstarted = time.monotonic()\n"
 _EPILOGUE = (
     "\nprint('SECONDS', time.monotonic() - started)"
-    "\nprint('PEAK_KIB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    "\nprint('PEAK_KIB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    "\nprint('CHILD_PEAK_KIB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
 )
 
 
@@ -22,7 +25,15 @@ _EPILOGUE = (
 class Measured:
     seconds: float
     peak_kib: int
+    child_peak_kib: int
     stdout: str
+
+    def memory(self) -> str:
+        """Peak memory for people: the process's, and its largest worker's when it had any."""
+        text = f"{self.peak_kib / 1024:6.0f} MiB"
+        if self.child_peak_kib:
+            text += f" (workers: up to {self.child_peak_kib / 1024:.0f} MiB each)"
+        return text
 
 
 def measured(body: str, args: list[str], what: str, cwd: Path | None = None) -> Measured:
@@ -36,8 +47,9 @@ def measured(body: str, args: list[str], what: str, cwd: Path | None = None) -> 
     if done.returncode != 0:
         raise SystemExit(f"{what} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     seconds = float(done.stdout.rsplit("SECONDS", 1)[1].split()[0])
-    peak = int(done.stdout.rsplit("PEAK_KIB", 1)[1].split()[0])
-    return Measured(seconds, peak, done.stdout)
+    peak = int(done.stdout.rsplit("\nPEAK_KIB", 1)[1].split()[0])
+    child_peak = int(done.stdout.rsplit("CHILD_PEAK_KIB", 1)[1].split()[0])
+    return Measured(seconds, peak, child_peak, done.stdout)
 
 
 def measured_bdhvs(args: list[str], cwd: Path) -> Measured:

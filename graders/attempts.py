@@ -13,8 +13,8 @@ An attempt is identified by a digest of the submission folder's contents (nbgrad
 ``timestamp.txt`` included), so grading the same submission again (``--force``, a resumed run,
 changed sources) refreshes that attempt's scores and never adds an attempt.
 
-The roll-up reads all attempts of a course in one query (plus one for the scores, needed only by
-the ``best`` policy) and :func:`apply_policy` picks the attempt whose evidence counts.
+The roll-up reads all attempts of a course in two queries (plus one for the scores, needed only by
+the ``best`` policy) and :func:`choose` picks the attempt whose evidence counts.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from nbgrader.api import (
     Assignment,
@@ -42,7 +43,6 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
-    and_,
     bindparam,
     create_engine,
     delete,
@@ -52,8 +52,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from graders.gradebook_query import driver_rows
 from graders.grading.resume import fingerprint
-from graders.rollup import ATTEMPT_POLICIES, Evidence
+from graders.rollup import ATTEMPT_POLICIES
 
 METADATA = MetaData()
 
@@ -278,7 +279,7 @@ class Attempt:
     gradebook is used for it, manual grades included); empty when scores were not read."""
 
     number: int
-    submitted_at: datetime | None
+    submitted_at: datetime | None  # nbgrader's timestamp, else when the attempt was first graded
     current: bool
     scores: dict[ItemKey, float | None] | None = None
 
@@ -294,10 +295,62 @@ class History:
         return next(a for a in self.attempts if a.current)
 
 
-def read_attempts(
-    db_url: str, assignments: list[str], with_scores: bool
-) -> dict[tuple[str, str], History]:
-    """(learner, assignment) -> History, for every submission nbgrader holds of ``assignments``.
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The attempt whose evidence counts: its number, how many there were, when it was
+    submitted, and its scores (None: the gradebook's scores are the ones that count)."""
+
+    attempt: int
+    attempts: int
+    submitted_at: str | None
+    scores: dict[ItemKey, float | None] | None
+
+
+class Histories:
+    """Every learner's attempts at every assignment, read in two queries.
+
+    A History is made only when asked for (:meth:`get`): a national cohort has a million
+    submissions, nearly all with a single attempt, and most are never looked at twice.
+    """
+
+    def __init__(
+        self,
+        stamps: dict[str, dict[str, Any]],
+        rows: dict[tuple[str, str], list],
+        scores: dict[int, dict[ItemKey, float | None]],
+    ) -> None:
+        self._stamps = stamps  # learner -> assignment -> nbgrader's submission timestamp
+        self._rows = rows  # (learner, assignment) -> [(id, submitted, first graded, graded)]
+        self._scores = scores
+
+    def get(self, learner: str, assignment: str) -> History | None:
+        """The learner's attempts at the assignment; None when nbgrader holds no submission."""
+        mine = self._stamps.get(learner)
+        if mine is None or assignment not in mine:
+            return None
+        rows = self._rows.get((learner, assignment), [])
+        return _history(_datetime(mine[assignment]), rows, self._scores)
+
+    def choice(
+        self, learner: str, assignment: str, live: dict[ItemKey, float | None], policy: str
+    ) -> Choice | None:
+        """:func:`choose` on the learner's history, quicker for the usual single attempt."""
+        if (learner, assignment) in self._rows:
+            return choose(self.get(learner, assignment), live, policy)
+        stamp = self._stamps.get(learner, {}).get(assignment, _NONE)
+        if stamp is _NONE:
+            return None
+        return Choice(1, 1, _iso(_datetime(stamp)), None)
+
+    def __len__(self) -> int:
+        return sum(len(mine) for mine in self._stamps.values())
+
+
+_NONE = object()
+
+
+def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> Histories:
+    """Every submission nbgrader holds of ``assignments``, with the attempts kept of it.
 
     The attempt nbgrader holds now is the last graded one submitted at the gradebook's
     timestamp; a gradebook submission no ``bdhvs grade`` recorded (``nbgrader autograde``)
@@ -306,38 +359,40 @@ def read_attempts(
     engine = _engine(db_url)
     try:
         with engine.connect() as connection:
-            query = (
+            stamps: dict[str, dict[str, Any]] = defaultdict(dict)
+            # The timestamp is read as the driver gives it and converted only when asked for.
+            submitted = (
                 select(
-                    SubmittedAssignment.student_id,
-                    Assignment.name,
-                    SubmittedAssignment.timestamp,
-                    ATTEMPTS.c.id,
-                    ATTEMPTS.c.submitted_at,
-                    ATTEMPTS.c.first_graded_at,
-                    ATTEMPTS.c.graded_at,
+                    SubmittedAssignment.student_id, Assignment.name, SubmittedAssignment.timestamp
                 )
-                .select_from(SubmittedAssignment)
                 .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-                .outerjoin(
-                    ATTEMPTS,
-                    and_(
-                        ATTEMPTS.c.assignment == Assignment.name,
-                        ATTEMPTS.c.learner == SubmittedAssignment.student_id,
-                    ),
-                )
                 .where(Assignment.name.in_(assignments))
             )
+            for chunk in driver_rows(engine, submitted):
+                for learner, assignment, stamp in chunk:
+                    stamps[learner][assignment] = stamp
+            kept = select(
+                ATTEMPTS.c.learner,
+                ATTEMPTS.c.assignment,
+                ATTEMPTS.c.id,
+                ATTEMPTS.c.submitted_at,
+                ATTEMPTS.c.first_graded_at,
+                ATTEMPTS.c.graded_at,
+            ).where(ATTEMPTS.c.assignment.in_(assignments))
             rows: dict[tuple[str, str], list] = defaultdict(list)
-            stamps: dict[tuple[str, str], datetime | None] = {}
-            for learner, assignment, stamp, *attempt in connection.execute(query):
-                key = (learner, assignment)
-                stamps[key] = stamp
-                if attempt[0] is not None:
-                    rows[key].append(attempt)
+            for learner, assignment, *attempt in connection.execute(kept):
+                rows[(learner, assignment)].append(attempt)
             scores = _attempt_scores(connection, assignments) if with_scores else {}
     finally:
         engine.dispose()
-    return {key: _history(stamp, rows.get(key, []), scores) for key, stamp in stamps.items()}
+    return Histories(stamps, rows, scores)
+
+
+def _datetime(value: Any) -> datetime | None:
+    """A timestamp as SQLite (text) or PostgreSQL (datetime) gives it, as a naive datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
 
 
 def _attempt_scores(
@@ -359,12 +414,12 @@ def _history(
 ) -> History:
     """Order the recorded attempts and mark the one the gradebook holds."""
     if not rows or (len(rows) == 1 and rows[0][1] == stamp):  # by far the most common case
-        return History((Attempt(1, stamp, True),))
+        return History((Attempt(1, stamp if stamp or not rows else rows[0][2], True),))
     rows = sorted(rows, key=lambda r: (r[1] or r[2], r[2], r[0]))
     matching = [r for r in rows if r[1] == stamp]
     live = max(matching, key=lambda r: (r[3], r[0]))[0] if matching else None
     attempts = [
-        Attempt(n, r[1], r[0] == live, None if r[0] == live else scores.get(r[0], {}))
+        Attempt(n, r[1] or r[2], r[0] == live, None if r[0] == live else scores.get(r[0], {}))
         for n, r in enumerate(rows, 1)
     ]
     if live is None:
@@ -372,73 +427,21 @@ def _history(
     return History(tuple(attempts))
 
 
-def apply_policy(
-    evidence: dict[str, dict[str, list[Evidence]]],
-    histories: dict[tuple[str, str], History],
-    policy: str,
-) -> dict[str, dict[str, list[Evidence]]]:
-    """The evidence of the attempt ``policy`` picks, each item naming its attempt.
+def choose(
+    history: History | None, live: dict[ItemKey, float | None], policy: str
+) -> Choice | None:
+    """The attempt ``policy`` picks; None when nbgrader holds no submission.
 
-    ``latest`` keeps the gradebook's scores (nbgrader's behaviour). ``best`` takes, for each
-    assignment, the attempt with the most points earned (the later one on a tie) among those
-    graded on every item the gradebook's attempt was graded on.
+    ``latest`` keeps the gradebook's scores (nbgrader's behaviour). ``best`` takes the attempt
+    with the most points earned (the later one on a tie) among those graded on every item the
+    gradebook's attempt was graded on; ``live`` is the gradebook's (notebook, cell) -> score.
     """
     if policy not in ATTEMPT_POLICIES:
         raise ValueError(f"unknown attempts policy {policy!r}")
-    result: dict[str, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
-    for learner, competences in evidence.items():
-        mine = result[learner]  # a learner without evidence keeps their (empty) entry
-        live = _live_scores(competences) if policy == "best" else {}
-        chosen: dict[str, tuple[Attempt, int, str | None] | None] = {}
-        made: dict[int, Evidence] = {}  # one item feeds several competences: replace it once
-        for competence, items in competences.items():
-            kept = mine[competence]
-            for e in items:
-                found = made.get(id(e))
-                if found is None:
-                    if e.assignment not in chosen:
-                        history = histories.get((learner, e.assignment))
-                        chosen[e.assignment] = _choice(history, live.get(e.assignment), policy)
-                    found = made[id(e)] = _with_attempt(e, chosen[e.assignment])
-                kept.append(found)
-    return result
-
-
-def _live_scores(competences: dict[str, list[Evidence]]) -> dict[str, dict[ItemKey, float | None]]:
-    """assignment -> (notebook, cell) -> the gradebook's score, for one learner."""
-    live: dict[str, dict[ItemKey, float | None]] = defaultdict(dict)
-    for items in competences.values():
-        for e in items:
-            live[e.assignment][(e.notebook, e.cell)] = e.score
-    return live
-
-
-def _choice(
-    history: History | None, live: dict[ItemKey, float | None] | None, policy: str
-) -> tuple[Attempt, int, str | None] | None:
-    """(the attempt that counts, how many there were, when it was submitted)."""
     if history is None:
         return None
-    attempt = history.current if policy == "latest" else _best(history, live or {})
-    return attempt, len(history.attempts), _iso(attempt.submitted_at)
-
-
-def _with_attempt(e: Evidence, chosen: tuple[Attempt, int, str | None] | None) -> Evidence:
-    if chosen is None:
-        return e
-    attempt, count, submitted_at = chosen
-    score = e.score if attempt.scores is None else attempt.scores[(e.notebook, e.cell)]
-    return Evidence(
-        e.assignment,
-        e.notebook,
-        e.cell,
-        e.step,
-        score,
-        e.max_score,
-        attempt.number,
-        count,
-        submitted_at,
-    )
+    attempt = history.current if policy == "latest" else _best(history, live)
+    return Choice(attempt.number, len(history.attempts), _iso(attempt.submitted_at), attempt.scores)
 
 
 def _best(history: History, live: dict[ItemKey, float | None]) -> Attempt:

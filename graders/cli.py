@@ -65,26 +65,32 @@ def cmd_grade(args: argparse.Namespace) -> None:
 
 def cmd_records(args: argparse.Namespace) -> None:
     from graders.credentials.issuer import home_page, load_issuer
-    from graders.exports.write import write_exports
-    from graders.records import StoredRecords, iter_records, write_records
+    from graders.credentials.issuing import issue_credentials
+    from graders.exports.write import ExportSummary
+    from graders.forked import default_jobs
+    from graders.records import RecordMaker
+    from graders.records_folder import StoredRecords, write_cohort
 
     course = open_with_gradebook(args)
     issuer = load_issuer(Path(args.key)) if args.key else None
     home = home_page(args.home_page, issuer)
     policy = RollupPolicy(args.mastery, args.attempts)
-    made = iter_records(course, policy, progress=None)
-    out = write_records(made, Path(args.out), say=print)
-    records = StoredRecords(out)  # exports read the records back one at a time
-    print(f"{len(records)} learner records -> {out / 'learners'}")
+    jobs = args.jobs or default_jobs()
+    maker = RecordMaker(course, policy, jobs=jobs, progress=None)
+    out = Path(args.out)
+    written = write_cohort(maker, out, home=home, jobs=jobs, progress=None, say=print)
+    print(f"{written.learners} learner records -> {out / 'learners'}")
     print(f"table -> {out / 'records.csv'}")
-    exports = write_exports(
-        records, out, home_page=home, issuer=issuer, lang=args.lang, pdf=args.pdf
-    )
-    for line in exports.lines():
+    issued = None
+    if issuer is not None:  # credentials are made from the records as written
+        records = StoredRecords(out)
+        issued = issue_credentials(records, issuer, out, home, lang=args.lang, pdf=args.pdf)
+    for line in ExportSummary(out, home, written.statements, issuer, issued).lines():
         print(line)
 
 
 def cmd_report(args: argparse.Namespace) -> None:
+    from graders.forked import default_jobs
     from graders.report.page import write_report
 
     course = open_with_gradebook(args)
@@ -94,6 +100,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         lang=args.lang,
         policy=RollupPolicy(args.mastery, args.attempts),
         default_path=args.path,
+        jobs=args.jobs or default_jobs(),
+        progress=None,
     )
     print(f"report -> {path}")
 
@@ -236,6 +244,12 @@ def _with_attempts(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _with_jobs(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--jobs", type=_positive, help="processes making the records at once (default: cores)"
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="bdhvs",
@@ -302,6 +316,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--home-page", metavar="URL", help="the organisation's home page for xAPI")
     sub.add_argument("--lang", choices=("vi", "en"), default="vi", help="certificate language")
     sub.add_argument("--pdf", action="store_true", help="also print certificates to PDF")
+    _with_jobs(sub)
 
     sub = command("report", cmd_report, "write the cohort report as one HTML file")
     with_course(sub)
@@ -316,6 +331,7 @@ def parser() -> argparse.ArgumentParser:
         default="officials",
         help="target group of learners the roster gives no path (default: officials)",
     )
+    _with_jobs(sub)
 
     sub = command("framework", cmd_framework, "print the competency framework")
     sub.add_argument("--json", action="store_true")

@@ -26,7 +26,8 @@ from graders.credentials.issuer import create_issuer, home_page, load_issuer
 from graders.errors import BdhvsError
 from graders.exports.write import write_exports
 from graders.grading.grade import grade, read_report
-from graders.records import build_records, write_records
+from graders.records import build_records
+from graders.records_folder import write_records
 from graders.report.page import write_report
 from graders.roster import write_roster
 

@@ -2,31 +2,36 @@
 
 nbgrader's ``Gradebook`` objects load one learner, submission and notebook at a time, which takes
 minutes for a national cohort. Here the gradebook is read with SQLAlchemy core over nbgrader's
-own tables: one query for the learners, one for the cells, and one streamed query for the grades,
-which fills a compact table of one float per learner and graded item. The same statements run
+own tables: one query for the learners, one for the cells, and streamed queries for the grades,
+which fill a compact table of one float per learner and graded item. The same statements run
 on SQLite and PostgreSQL.
+
+The grade table is read in slices by physical position (SQLite's ``rowid``, PostgreSQL's
+``ctid``): each slice is one sequential range scan, so the slices can be read by several
+processes at once (:mod:`graders.forked`) into one table in shared memory.
 """
 
 from __future__ import annotations
 
-from array import array
+import mmap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from nbgrader.api import (
     Assignment,
     BaseCell,
-    Grade,
     Notebook,
     Student,
     SubmittedAssignment,
     SubmittedNotebook,
 )
-from sqlalchemy import Float, and_, case, create_engine, func, literal, select
-from tqdm import tqdm
+from sqlalchemy import Select, create_engine, select, text
+from sqlalchemy.engine import Connection, Engine
 
 from graders.errors import BdhvsError
+from graders.forked import Started
 from graders.sources import GradedItem
 
 #: No grade row: the learner has not submitted the notebook (or it was never graded).
@@ -35,44 +40,109 @@ ABSENT = -2.0e300
 PENDING = -1.0e300
 FETCH_ROWS = 50_000
 SHOWN_UNKNOWN = 20
+SLICES_PER_JOB = 4  # more slices than processes, so the progress bar moves
 
 
 @dataclass
 class ScoreTable:
-    """``scores[row * len(items) + column]``: the score of learner ``row`` on item ``column``,
-    or :data:`PENDING` or :data:`ABSENT`."""
+    """``scores[row, column]``: the score of learner ``row`` on item ``column``, or
+    :data:`PENDING` or :data:`ABSENT`."""
 
     learners: list[str]
     items: list[GradedItem]
-    scores: array
+    scores: np.ndarray
 
-    def row(self, learner: int) -> array:
-        width = len(self.items)
-        return self.scores[learner * width : (learner + 1) * width]
+    def row(self, learner: int) -> list[float]:
+        return self.scores[learner].tolist()
 
 
-def read_scores(
-    db_url: str, items: Sequence[GradedItem], *, progress: bool | None = False
-) -> ScoreTable:
-    """Every gradebook learner's score on every item; learners come sorted by id.
+class ScoresBeingRead:
+    """Every gradebook learner's score on every item, being read by ``jobs`` processes (slices
+    of the grade table at once) while this one may do other work; :meth:`table` waits.
 
-    A grade for a cell the sources no longer have is an error naming the cells, never skipped:
-    skipping would silently lower the learners' records. ``progress=None`` shows a progress bar
-    on a terminal only.
+    Learners come sorted by id. A grade for a cell the sources no longer have is an error naming
+    the cells, never skipped: skipping would silently lower the learners' records.
     """
-    items = list(items)
-    column = {(i.assignment, i.notebook, i.cell): n for n, i in enumerate(items)}
-    names = sorted({i.assignment for i in items})
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            learners = list(connection.execute(select(Student.id).order_by(Student.id)).scalars())
-            cells = _cell_columns(connection, names, column)
-            table = ScoreTable(learners, items, array("d", [ABSENT]) * (len(learners) * len(items)))
-            _fill(connection, names, cells, table, progress)
-    finally:
-        engine.dispose()
-    return table
+
+    def __init__(self, db_url: str, items: Sequence[GradedItem], jobs: int) -> None:
+        items = list(items)
+        column = {(i.assignment, i.notebook, i.cell): n for n, i in enumerate(items)}
+        names = sorted({i.assignment for i in items})
+        engine = create_engine(db_url)
+        try:
+            with engine.connect() as connection:
+                learners = list(
+                    connection.execute(select(Student.id).order_by(Student.id)).scalars()
+                )
+                cells = _cell_columns(connection, names, column)
+                slices = _slices(connection, jobs * SLICES_PER_JOB if jobs > 1 else 1)
+            row = {learner: n for n, learner in enumerate(learners)}
+            notebooks = _submitted_rows(engine, names, row)
+        finally:
+            engine.dispose()
+        self._table = ScoreTable(learners, items, _shared_table(len(learners), len(items)))
+
+        def read_slice(where: str | None) -> tuple[Counter[str], list[str], int]:
+            return _fill(db_url, cells, notebooks, self._table, where)
+
+        self._started = Started(read_slice, slices, jobs)
+
+    def table(self, progress: bool | None = False) -> ScoreTable:
+        """The table, once every slice is read, or the errors found in any slice.
+        ``progress=None`` shows a progress bar on a terminal only."""
+        unknown: Counter[str] = Counter()
+        negative: list[str] = []
+        for found_unknown, found_negative, _ in self._started.results(
+            desc="reading grades", unit=" slices", progress=progress
+        ):
+            unknown.update(found_unknown)
+            negative.extend(found_negative)
+        if unknown:
+            raise BdhvsError(_unknown_message(unknown))
+        if negative:
+            raise BdhvsError(
+                "the gradebook holds negative scores, which no record can show: "
+                + "; ".join(negative[:SHOWN_UNKNOWN])
+                + "; correct them in formgrader"
+            )
+        return self._table
+
+
+def _shared_table(learners: int, items: int) -> np.ndarray:
+    """A learners x items table of :data:`ABSENT`, in memory that forked processes share."""
+    size = max(1, learners * items) * 8
+    table = np.frombuffer(mmap.mmap(-1, size), dtype=np.float64)[: learners * items]
+    table[:] = ABSENT
+    return table.reshape(learners, items)
+
+
+def _slices(connection: Connection, count: int) -> list[str | None]:
+    """SQL conditions cutting the grade table into ``count`` ranges of its physical order."""
+    if count <= 1:
+        return [None]
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        low, high = connection.execute(text("SELECT min(rowid), max(rowid) FROM grade")).one()
+        if low is None:
+            return [None]
+        bounds = _bounds(low, high + 1, count)
+        return [f"grade.rowid >= {a} AND grade.rowid < {b}" for a, b in bounds]
+    if dialect == "postgresql":
+        pages = connection.execute(
+            text("SELECT pg_relation_size('grade') / current_setting('block_size')::int")
+        ).scalar_one()
+        bounds = _bounds(0, pages + 1, count)
+        bounds[-1] = (bounds[-1][0], None)  # pages added since the count belong to the last
+        return [
+            f"grade.ctid >= '({a},0)'::tid" + (f" AND grade.ctid < '({b},0)'::tid" if b else "")
+            for a, b in bounds
+        ]
+    return [None]
+
+
+def _bounds(low: int, high: int, count: int) -> list[tuple[int, int]]:
+    step = max(1, -(-(high - low) // count))
+    return [(a, min(a + step, high)) for a in range(low, high, step)]
 
 
 def _cell_columns(connection, assignments: list[str], column: dict) -> dict[str, int | str]:
@@ -90,49 +160,85 @@ def _cell_columns(connection, assignments: list[str], column: dict) -> dict[str,
     return cells
 
 
-def _fill(connection, assignments: list[str], cells: dict, table: ScoreTable, progress) -> None:
-    grades = Grade.__table__
-    auto, manual, extra = grades.c.auto_score, grades.c.manual_score, grades.c.extra_credit
-    # nbgrader's own rule (Grade.score), except that an answer nobody scored yet is PENDING
-    # rather than 0: a record must tell "not graded yet" from "earned nothing".
-    value = case(
-        (and_(manual.is_(None), auto.is_(None)), literal(PENDING, Float)),
-        else_=func.coalesce(manual, auto) + func.coalesce(extra, literal(0.0, Float)),
-    )
+#: One slice of nbgrader's grade table, without joins: a grade's submission comes from
+#: :func:`_submitted_rows`. nbgrader's rule for a score (Grade.score), except that an answer nobody
+#: scored yet is NULL rather than 0: a record must tell "not graded yet" from "earned nothing".
+GRADES_SQL = (
+    "SELECT notebook_id, cell_id, CASE WHEN manual_score IS NULL AND auto_score IS NULL "
+    "THEN NULL ELSE COALESCE(manual_score, auto_score) + COALESCE(extra_credit, 0) END "
+    "FROM grade"
+)
+
+
+def _submitted_rows(engine: Engine, assignments: list[str], row: dict[str, int]):
+    """submitted notebook id -> (the learner's row in the table, the learner)."""
     query = (
-        select(SubmittedAssignment.student_id, grades.c.cell_id, value)
-        .select_from(grades)
-        .join(SubmittedNotebook, grades.c.notebook_id == SubmittedNotebook.id)
+        select(SubmittedNotebook.id, SubmittedAssignment.student_id)
         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
         .where(Assignment.name.in_(assignments))
     )
+    return {
+        notebook: (row[learner], learner)
+        for chunk in driver_rows(engine, query)
+        for notebook, learner in chunk
+    }
+
+
+def driver_rows(engine: Engine, query: Select | str) -> Iterator[list[tuple]]:
+    """The rows of ``query`` in chunks, from the database driver's own cursor: SQLAlchemy's row
+    objects would double the time of a national cohort's millions of rows. Values come as the
+    driver gives them (a SQLite timestamp is text, a PostgreSQL one a datetime)."""
+    sql = (
+        query
+        if isinstance(query, str)
+        else str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    )
+    connection = engine.raw_connection()
+    try:
+        server_side = engine.dialect.name == "postgresql"  # stream rather than load them all
+        cursor = connection.cursor("bdhvs_rows") if server_side else connection.cursor()
+        cursor.execute(sql)
+        while chunk := cursor.fetchmany(FETCH_ROWS):
+            yield chunk
+        cursor.close()
+    finally:
+        connection.close()
+
+
+def _fill(
+    db_url: str,
+    cells: dict,
+    notebooks: dict[str, tuple[int, str]],
+    table: ScoreTable,
+    where: str | None,
+) -> tuple[Counter[str], list[str], int]:
+    """Read one slice of the grades into ``table``: (unknown cells, negative scores, grades)."""
+    scores = memoryview(table.scores.reshape(-1))  # item assignment without numpy's overhead
     width = len(table.items)
-    offset = {learner: n * width for n, learner in enumerate(table.learners)}
-    scores = table.scores
     unknown: Counter[str] = Counter()
     negative: list[str] = []
-    result = connection.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(query)
-    bar = tqdm(desc="reading grades", unit=" grades", unit_scale=True, disable=_hidden(progress))
-    with bar:
-        for chunk in result.partitions():
-            for learner, cell_id, score in chunk:
+    count = 0
+    engine = create_engine(db_url)
+    try:
+        for chunk in driver_rows(engine, GRADES_SQL + (f" WHERE {where}" if where else "")):
+            for notebook, cell_id, score in chunk:
+                submitted = notebooks.get(notebook)
+                if submitted is None:
+                    continue  # a submission of an assignment not in this course's sources
                 place = cells.get(cell_id)
                 if place.__class__ is not int:
                     unknown[place or f"cell id {cell_id}"] += 1
                     continue
-                if score < 0.0 and score != PENDING:
-                    negative.append(f"{learner}: {table.items[place].cell} = {score:g}")
-                scores[offset[learner] + place] = score
-            bar.update(len(chunk))
-    if unknown:
-        raise BdhvsError(_unknown_message(unknown))
-    if negative:
-        raise BdhvsError(
-            "the gradebook holds negative scores, which no record can show: "
-            + "; ".join(negative[:SHOWN_UNKNOWN])
-            + "; correct them in formgrader"
-        )
+                if score is None:
+                    score = PENDING
+                elif score < 0.0:
+                    negative.append(f"{submitted[1]}: {table.items[place].cell} = {score:g}")
+                scores[submitted[0] * width + place] = score
+            count += len(chunk)
+    finally:
+        engine.dispose()
+    return unknown, negative, count
 
 
 def _unknown_message(unknown: Counter[str]) -> str:
@@ -144,8 +250,3 @@ def _unknown_message(unknown: Counter[str]) -> str:
         f"{listed}\nrebuild and regrade the assignment, or restore its source; "
         "no record was written"
     )
-
-
-def _hidden(progress: bool | None) -> bool | None:
-    """tqdm's ``disable``: None hides the bar when stderr is not a terminal."""
-    return None if progress is None else not progress

@@ -8,53 +8,32 @@ they come, so a national cohort never has to fit in memory at once.
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import jsonschema
+import orjson
 from tqdm import tqdm
 
 from curriculum.framework import load_framework
-from graders import jsontext
-from graders.attempts import apply_policy, read_attempts
+from graders.attempts import Choice, read_attempts
 from graders.course import Course
 from graders.errors import BdhvsError
-from graders.gradebook_query import ABSENT, PENDING, ScoreTable, read_scores
-from graders.grading.grade import read_report
+from graders.forked import gc_paused
+from graders.gradebook_query import ABSENT, PENDING, ScoresBeingRead
+from graders.grading.grade import read_outcomes
 from graders.jsonschemas import full_check_due
-from graders.rollup import Evidence, RollupPolicy, competence_result, path_progress
+from graders.rollup import CompetenceResult, RollupPolicy, competence_result, path_progress
 from graders.roster import read_roster
 from graders.sources import graded_items
 
-RECORD_SCHEMA_ID = "bdhvs/learner-record/1"
-CSV_COLUMNS = (
-    "learner",
-    "unit",
-    "competence",
-    "competence_name",
-    "step",
-    "step_code",
-    "score",
-    "earned",
-    "available",
-    "pending_items",
-    "evidence_items",
-)
-#: Written last into the output folder; without it the folder is an interrupted run's leftover.
-COMPLETE = "records-complete.json"
-STAGING_PREFIX = ".records-"
-CHUNK = 2000  # learners whose evidence is held at once
+RECORD_SCHEMA_ID = "bdhvs/learner-record/2"
 
 
 @cache
@@ -103,57 +82,200 @@ def check_learner_ids(learners: Iterable[str]) -> None:
 
 
 def assignment_status(course: Course, assignments: list[str]) -> dict[str, dict[str, dict]]:
-    """learner -> assignment -> status entry, from the grading reports."""
+    """learner -> assignment -> status entry, from the grading reports.
+
+    Each distinct entry is checked against the record schema once and kept once: a national
+    cohort's reports hold a million entries but few distinct ones. Entries are shared between
+    learners and must not be changed.
+    """
     status: dict[str, dict[str, dict]] = defaultdict(dict)
-    checked: set[str] = set()
+    checked: dict[bytes, dict] = {}  # entries of the same content are one shared object
     for assignment in assignments:
-        for outcome in read_report(course, assignment):
-            entry = {
-                "status": outcome.status,
-                "score": outcome.score,
-                "max_score": outcome.max_score,
-                "message": outcome.message,
-                "flags": outcome.flags,
-            }
-            key = json.dumps(entry, sort_keys=True)
-            if key not in checked:
+        for entry in read_outcomes(course, assignment):
+            learner = entry.pop("learner", None)
+            key = orjson.dumps(entry)
+            shared = checked.get(key)
+            if shared is None or not isinstance(learner, str):
                 try:
+                    if not isinstance(learner, str):
+                        raise jsonschema.ValidationError(f"learner {learner!r} is not an id")
                     _part_validator("assignment").validate(entry)
                 except jsonschema.ValidationError as exc:
                     raise BdhvsError(
                         f"the grading report of {assignment} has an invalid entry for "
-                        f"{outcome.learner}: {exc.message}; run bdhvs grade {assignment} again"
+                        f"{learner}: {exc.message}; run bdhvs grade {assignment} again"
                     ) from exc
-                checked.add(key)
-            status[outcome.learner][assignment] = entry
+                shared = checked[key] = entry
+            status[learner][assignment] = shared
     return status
 
 
-def evidence_of(
-    table: ScoreTable, learners: Iterable[str], row_of: dict[str, int]
-) -> dict[str, dict[str, list[Evidence]]]:
-    """learner -> competence -> evidence, in source order, for these learners of ``table``."""
-    evidence: dict[str, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
-    items = table.items
-    for learner in learners:
-        mine = evidence[learner]  # a learner with no submission still gets a record
-        row = row_of.get(learner)
-        if row is None:
-            continue
-        for item, score in zip(items, table.row(row), strict=True):
-            if score == ABSENT:
-                continue
-            found = Evidence(
-                assignment=item.assignment,
-                notebook=item.notebook,
-                cell=item.cell,
-                step=item.step,
-                score=None if score == PENDING else score,
-                max_score=item.points,
+class RecordMaker:
+    """Everything the records are made from, read once; :meth:`record` makes one learner's.
+
+    Reading a national cohort's gradebook is the slow part; ``jobs`` processes share it
+    (:class:`graders.gradebook_query.ScoresBeingRead`). The maker holds no per-learner state, so
+    processes forked from it can make records of different learners at once.
+    """
+
+    def __init__(
+        self,
+        course: Course,
+        policy: RollupPolicy | None = None,
+        *,
+        jobs: int = 1,
+        progress: bool | None = False,
+    ) -> None:
+        with gc_paused():
+            self.policy = policy or RollupPolicy()
+            self.framework = load_framework()
+            assignments = course.assignments()
+            self.assignments = assignments
+            items = graded_items(course.source_dir, assignments)
+            self.assessed = sorted({c for i in items for c in i.competences}, key=_competence_order)
+            reading = ScoresBeingRead(course.db_url, items, jobs)  # meanwhile, the rest:
+            self.histories = read_attempts(
+                course.db_url, assignments, with_scores=self.policy.attempts == "best"
             )
-            for competence in item.competences:
-                mine[competence].append(found)
-    return evidence
+            self.status = assignment_status(course, assignments)
+            self.table = reading.table(progress)
+            self.roster = read_roster(course.roster_path)
+            self.row_of = {learner: n for n, learner in enumerate(self.table.learners)}
+            self.learners = sorted(set(self.row_of) | set(self.status) | set(self.roster))
+            check_learner_ids(self.learners)
+        self.generated = datetime.now(UTC).isoformat(timespec="seconds")
+        self._items = items
+        self._names = {c: self.framework.competence(c).name_vi for c in self.assessed}
+        self._columns = {
+            c: [n for n, i in enumerate(items) if c in i.competences] for c in self.assessed
+        }
+        self._by_assignment = {
+            a: [n for n, i in enumerate(items) if i.assignment == a and i.competences]
+            for a in assignments
+        }
+        self._keys = [(i.notebook, i.cell) for i in items]
+        self._ids = [f"{i.assignment}/{i.notebook}/{i.cell}" for i in items]
+        # An evidence entry says nothing of its learner: one object per item and score serves
+        # every learner with that score (records are serialised, never changed).
+        self._shared: list[dict[float | None, dict[str, Any]]] = [{} for _ in items]
+        # Likewise a competence's entry, made once for each set of shared evidence objects.
+        self._entries: dict[tuple, tuple[CompetenceResult, dict[str, Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.learners)
+
+    def record(self, number: int) -> dict[str, Any]:
+        """The record of ``self.learners[number]``, checked against the schema as
+        :func:`graders.jsonschemas.full_check_due` says."""
+        learner = self.learners[number]
+        evidence, chosen = self._evidence(learner)
+        framework, policy = self.framework, self.policy
+        results = {}
+        competences = {}
+        for competence in self.assessed:
+            columns = [n for n in self._columns[competence] if n in evidence]
+            key = (competence, *(id(evidence[n]) for n in columns))
+            known = self._entries.get(key)
+            if known is None:
+                mine = [evidence[n] for n in columns]
+                result = competence_result(competence, mine, policy)
+                step = result.step
+                entry = {
+                    "name": self._names[competence],
+                    "step": step,
+                    "step_code": framework.step(step).code if step else None,
+                    "score": result.score,
+                    "earned": result.earned,
+                    "available": result.available,
+                    "evidence": mine,
+                    "pending": [self._ids[n] for n in columns if evidence[n]["score"] is None],
+                }
+                known = self._entries[key] = (result, entry)
+            results[competence], competences[competence] = known
+        learner_status = {}
+        reported = self.status.get(learner, {})
+        submitted_at = {}
+        for assignment in self.assignments:
+            choice = chosen.get(assignment)
+            status = reported.get(assignment)
+            if status is None:
+                status = {"status": "graded" if choice else "not_submitted"}
+            if choice is not None:
+                status = {
+                    **status,
+                    "attempt": choice.attempt,
+                    "attempts": choice.attempts,
+                    "submitted_at": choice.submitted_at,
+                }
+                submitted_at[assignment] = choice.submitted_at
+            learner_status[assignment] = status
+        paths = {}
+        for path in framework.paths:
+            progress = path_progress(path, results, submitted_at)
+            paths[path.id] = {
+                "completed": progress.completed,
+                "met": progress.met,
+                "required": progress.required,
+                "missing": list(progress.missing),
+                "completed_at": progress.completed_at,
+            }
+        record = {
+            "schema": RECORD_SCHEMA_ID,
+            "learner": learner,
+            "unit": self.roster.get(learner) or None,
+            "framework": framework.id,
+            "generated_at": self.generated,
+            "policy": {"mastery": policy.mastery, "attempts": policy.attempts},
+            "competences": competences,
+            "assignments": learner_status,
+            "paths": paths,
+        }
+        if full_check_due(number):  # made by the same code from checked inputs
+            validate_record(record)
+        return record
+
+    def _evidence(self, learner: str) -> tuple[dict[int, dict[str, Any]], dict[str, Choice]]:
+        """(item column -> the learner's evidence on it, for the items with a grade;
+        assignment -> the attempt that counts, for the assignments with evidence)."""
+        row = self.row_of.get(learner)
+        if row is None:
+            return {}, {}
+        scores = self.table.row(row)
+        keys = self._keys
+        items = self._items
+        best = self.policy.attempts == "best"
+        evidence = {}
+        chosen = {}
+        for assignment, columns in self._by_assignment.items():
+            present = [n for n in columns if scores[n] != ABSENT]
+            if not present:
+                continue
+            live = {keys[n]: _score(scores[n]) for n in present} if best else {}
+            choice = self.histories.choice(learner, assignment, live, self.policy.attempts)
+            kept = None
+            if choice is not None:
+                chosen[assignment] = choice
+                kept = choice.scores
+            for n in present:
+                score = _score(scores[n]) if kept is None else kept[keys[n]]
+                known = self._shared[n]
+                found = known.get(score)
+                if found is None:
+                    item = items[n]
+                    found = known[score] = {
+                        "assignment": assignment,
+                        "notebook": item.notebook,
+                        "cell": item.cell,
+                        "target_step": item.step,
+                        "score": score,
+                        "max_score": item.points,
+                    }
+                evidence[n] = found
+        return evidence, chosen
+
+
+def _score(value: float) -> float | None:
+    return None if value == PENDING else value
 
 
 def iter_records(
@@ -161,88 +283,16 @@ def iter_records(
 ) -> Iterator[dict[str, Any]]:
     """Every learner's record, in learner id order, valid against the record schema.
 
-    The gradebook is read once up front (a compact score table); records are then made a chunk
-    of learners at a time. ``progress=None`` shows progress bars on a terminal only.
+    One process; ``bdhvs records`` spreads the same work over the cores
+    (:func:`graders.records_folder.write_cohort`). ``progress=None`` shows progress bars on a
+    terminal only.
     """
-    policy = policy or RollupPolicy()
-    framework = load_framework()
-    assignments = course.assignments()
-    items = graded_items(course.source_dir, assignments)
-    assessed = sorted({c for i in items for c in i.competences}, key=_competence_order)
-    table = read_scores(course.db_url, items, progress=progress)
-    histories = read_attempts(course.db_url, assignments, with_scores=policy.attempts == "best")
-    status = assignment_status(course, assignments)
-    roster = read_roster(course.roster_path)
-    row_of = {learner: n for n, learner in enumerate(table.learners)}
-    learners = sorted(set(row_of) | set(status) | set(roster))
-    check_learner_ids(learners)
-    generated = datetime.now(UTC).isoformat(timespec="seconds")
-    names = {c: framework.competence(c).name_vi for c in assessed}
-    bar = tqdm(total=len(learners), desc="records", unit=" learners", disable=_hidden(progress))
+    maker = RecordMaker(course, policy, progress=progress)
+    bar = tqdm(total=len(maker), desc="records", unit=" learners", disable=_hidden(progress))
     with bar:
-        for start in range(0, len(learners), CHUNK):
-            chunk = learners[start : start + CHUNK]
-            evidence = evidence_of(table, chunk, row_of)
-            evidence = apply_policy(evidence, histories, policy.attempts)
-            for number, learner in enumerate(chunk, start):
-                results = {c: competence_result(c, evidence[learner][c], policy) for c in assessed}
-                competences = {}
-                for competence, result in results.items():
-                    competences[competence] = {
-                        "name": names[competence],
-                        "step": result.step,
-                        "step_code": framework.step(result.step).code if result.step else None,
-                        "score": result.score,
-                        "earned": result.earned,
-                        "available": result.available,
-                        "evidence": [
-                            {
-                                "assignment": e.assignment,
-                                "notebook": e.notebook,
-                                "cell": e.cell,
-                                "target_step": e.step,
-                                "score": e.score,
-                                "max_score": e.max_score,
-                                "attempt": e.attempt,
-                                "attempts": e.attempts,
-                                "submitted_at": e.submitted_at,
-                            }
-                            for e in result.evidence
-                        ],
-                        "pending": [
-                            f"{e.assignment}/{e.notebook}/{e.cell}" for e in result.pending
-                        ],
-                    }
-                graded = {e.assignment for r in results.values() for e in r.evidence}
-                learner_status = {}
-                for assignment in assignments:
-                    default = {"status": "graded" if assignment in graded else "not_submitted"}
-                    learner_status[assignment] = status[learner].get(assignment, default)
-                paths = {}
-                for path in framework.paths:
-                    progress_ = path_progress(path, results)
-                    paths[path.id] = {
-                        "completed": progress_.completed,
-                        "met": progress_.met,
-                        "required": progress_.required,
-                        "missing": list(progress_.missing),
-                        "completed_at": progress_.completed_at,
-                    }
-                record = {
-                    "schema": RECORD_SCHEMA_ID,
-                    "learner": learner,
-                    "unit": roster.get(learner) or None,
-                    "framework": framework.id,
-                    "generated_at": generated,
-                    "policy": {"mastery": policy.mastery, "attempts": policy.attempts},
-                    "competences": competences,
-                    "assignments": learner_status,
-                    "paths": paths,
-                }
-                if full_check_due(number):  # made by the same code from checked inputs
-                    validate_record(record)
-                yield record
-            bar.update(len(chunk))
+        for number in range(len(maker)):
+            yield maker.record(number)
+            bar.update()
 
 
 def build_records(course: Course, policy: RollupPolicy | None = None) -> list[dict[str, Any]]:
@@ -256,120 +306,3 @@ def _competence_order(competence: str) -> tuple[int, ...]:
 
 def _hidden(progress: bool | None) -> bool | None:
     return None if progress is None else not progress
-
-
-def record_rows(record: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-    """The ``records.csv`` rows of one record, in :data:`CSV_COLUMNS` order."""
-    for competence, entry in record["competences"].items():
-        yield (
-            record["learner"],
-            record["unit"] or "",
-            competence,
-            entry["name"],
-            entry["step"],
-            entry["step_code"] or "",
-            entry["score"],
-            entry["earned"],
-            entry["available"],
-            len(entry["pending"]),
-            len(entry["evidence"]),
-        )
-
-
-def write_records(
-    records: Iterable[dict[str, Any]],
-    out: Path,
-    *,
-    progress: bool | None = False,
-    say: Callable[[str], None] | None = None,
-) -> Path:
-    """Write ``learners/<id>.json``, ``records.csv`` and, last, ``records-complete.json``.
-
-    Everything is written into a fresh folder first and swapped in at the end, so an interrupted
-    run leaves the previous records whole and a learner removed from the course leaves no file.
-    The completion file is removed just before the swap and written after it: a folder without
-    it is an interrupted run's, which :class:`StoredRecords` refuses to read and the next run
-    reports (through ``say``) and replaces.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    for problem in leftovers(out):
-        if say:
-            say(f"warning: {problem}; it is discarded and written afresh")
-    for stale in out.glob(f"{STAGING_PREFIX}*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-    try:
-        learners_dir = staging / "learners"
-        learners_dir.mkdir()
-        count = rows = 0
-        with open(staging / "records.csv", "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for record in tqdm(records, desc="writing", unit=" records", disable=_hidden(progress)):
-                text = jsontext.dumps(record)
-                (learners_dir / f"{record['learner']}.json").write_text(text, encoding="utf-8")
-                for row in record_rows(record):
-                    writer.writerow(row)
-                    rows += 1
-                count += 1
-        (out / COMPLETE).unlink(missing_ok=True)
-        current = out / "learners"
-        if current.exists():
-            current.rename(staging / "previous")
-        learners_dir.rename(current)
-        (staging / "records.csv").replace(out / "records.csv")
-        marker = {"learners": count, "csv_rows": rows, "written_at": _now()}
-        tmp = staging / COMPLETE
-        tmp.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, out / COMPLETE)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return out
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def leftovers(out: Path) -> list[str]:
-    """What an interrupted earlier run left in ``out``, described for the person running."""
-    found = [
-        f"{path} is the unfinished work of an interrupted run"
-        for path in sorted(out.glob(f"{STAGING_PREFIX}*"))
-    ]
-    if (out / "learners").exists() and not (out / COMPLETE).is_file():
-        found.append(f"the records in {out} are incomplete (an earlier run was interrupted)")
-    return found
-
-
-class StoredRecords:
-    """The records of a complete output folder, read back one file at a time, in learner order.
-
-    Refuses a folder an interrupted run left behind: a partial set of records must never pass
-    for the whole cohort.
-    """
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        marker = out / COMPLETE
-        try:
-            self.summary = json.loads(marker.read_text(encoding="utf-8"))
-            expected = int(self.summary["learners"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise BdhvsError(
-                f"{out} holds no complete set of records ({marker.name} missing or damaged: "
-                f"an earlier bdhvs records was interrupted); run bdhvs records again"
-            ) from exc
-        self.paths = sorted((out / "learners").glob("*.json"), key=lambda p: p.stem)
-        if len(self.paths) != expected:
-            raise BdhvsError(
-                f"{out / 'learners'} holds {len(self.paths)} records where {expected} were "
-                "written: the folder was changed after writing; run bdhvs records again"
-            )
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for path in self.paths:
-            yield json.loads(path.read_text(encoding="utf-8"))

@@ -20,7 +20,9 @@ This module is the only place these rules live; ``docs/rollup.md`` explains them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from curriculum.framework import LearningPath
 
@@ -40,23 +42,10 @@ class RollupPolicy:
             raise ValueError(f"attempts policy must be one of {ATTEMPT_POLICIES}")
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One graded item's result for one learner; ``score`` is None while a grade is pending."""
-
-    assignment: str
-    notebook: str
-    cell: str
-    step: int
-    score: float | None
-    max_score: float
-    attempt: int | None = None  # which graded attempt of the assignment, 1 for the first
-    attempts: int | None = None  # how many graded attempts there were
-    submitted_at: str | None = None  # when that attempt was submitted (ISO 8601, UTC)
-
-    @property
-    def pending(self) -> bool:
-        return self.score is None
+#: One graded item's result for one learner, as the record's ``evidence`` lists it: keys
+#: ``assignment``, ``notebook``, ``cell``, ``target_step``, ``score`` (None while a grade is
+#: pending) and ``max_score``.
+Evidence = dict[str, Any]
 
 
 @dataclass
@@ -70,7 +59,7 @@ class CompetenceResult:
 
     @property
     def pending(self) -> list[Evidence]:
-        return [e for e in self.evidence if e.pending]
+        return [e for e in self.evidence if e["score"] is None]
 
 
 @dataclass(frozen=True)
@@ -88,51 +77,75 @@ class PathProgress:
 
 def attained_step(evidence: list[Evidence], policy: RollupPolicy) -> int:
     """The highest step reached without a gap, by the mastery rule above."""
-    graded = [e for e in evidence if not e.pending]
-    attained = 0
-    for target in sorted({e.step for e in graded}):
-        below = [e for e in graded if e.step <= target]
-        available = sum(e.max_score for e in below)
-        earned = sum(e.score or 0.0 for e in below)
-        if available <= 0 or earned < policy.mastery * available:
-            break
-        attained = target
-    return attained
+    return _step_and_totals(evidence, policy.mastery)[0]
 
 
 def competence_result(
     competence: str, evidence: list[Evidence], policy: RollupPolicy
 ) -> CompetenceResult:
-    graded = [e for e in evidence if not e.pending]
-    available = sum(e.max_score for e in graded)
-    earned = sum(e.score or 0.0 for e in graded)
+    step, earned, available = _step_and_totals(evidence, policy.mastery)
     return CompetenceResult(
         competence=competence,
-        step=attained_step(evidence, policy),
+        step=step,
         score=round(earned / available, 4) if available else 0.0,
         earned=earned,
         available=available,
-        evidence=list(evidence),
+        evidence=evidence,
     )
 
 
-def path_progress(path: LearningPath, results: dict[str, CompetenceResult]) -> PathProgress:
+def _step_and_totals(evidence: list[Evidence], mastery: float) -> tuple[int, float, float]:
+    """(step attained, points earned, points available), in one pass over the evidence: this
+    runs for every learner and competence of a national cohort."""
+    by_step: dict[int, list[float]] = {}
+    for e in evidence:
+        score = e["score"]
+        if score is None:
+            continue
+        totals = by_step.get(e["target_step"])
+        if totals is None:
+            by_step[e["target_step"]] = [score, e["max_score"]]
+        else:
+            totals[0] += score
+            totals[1] += e["max_score"]
+    attained = 0
+    earned = available = 0.0
+    climbing = True
+    for target in sorted(by_step):
+        earned += by_step[target][0]
+        available += by_step[target][1]
+        if climbing and available > 0 and earned >= mastery * available:
+            attained = target
+        else:
+            climbing = False
+    return attained, earned, available
+
+
+def path_progress(
+    path: LearningPath,
+    results: dict[str, CompetenceResult],
+    submitted_at: Mapping[str, str | None] | None = None,
+) -> PathProgress:
+    """``submitted_at``: assignment -> when the attempt that counts was submitted."""
     missing = tuple(
         r.competence
         for r in path.requirements
         if r.competence not in results or results[r.competence].step < r.step
     )
-    dates = [
-        e.submitted_at
-        for r in path.requirements
-        if r.competence in results
-        for e in results[r.competence].evidence
-        if e.submitted_at
-    ]
+    dates = (
+        [
+            submitted_at.get(e["assignment"])
+            for r in path.requirements
+            for e in results[r.competence].evidence
+        ]
+        if submitted_at and not missing
+        else []
+    )
+    dates = [d for d in dates if d]
     return PathProgress(
         path=path.id,
         required=len(path.requirements),
         met=len(path.requirements) - len(missing),
         missing=missing,
-        completed_at=max(dates) if dates and not missing else None,
+        completed_at=max(dates) if dates else None,
     )

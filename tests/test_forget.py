@@ -15,7 +15,8 @@ from graders.credentials.issuer import create_issuer, load_issuer
 from graders.credentials.registry import read_index
 from graders.exports.write import write_exports
 from graders.grading.grade import grade
-from graders.records import build_records, write_records
+from graders.records import build_records
+from graders.records_folder import write_records
 from graders.report.page import write_report
 from graders.roster import read_roster, write_roster
 

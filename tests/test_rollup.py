@@ -16,7 +16,14 @@ POLICY = RollupPolicy()
 
 
 def item(step: int, score: float | None, max_score: float = 1.0, cell: str = "c") -> Evidence:
-    return Evidence("a", "nb", cell, step, score, max_score)
+    return {
+        "assignment": "a",
+        "notebook": "nb",
+        "cell": cell,
+        "target_step": step,
+        "score": score,
+        "max_score": max_score,
+    }
 
 
 def test_no_evidence_means_step_zero():
@@ -51,7 +58,7 @@ def test_pending_manual_grades_count_neither_earned_nor_available():
     result = competence_result("2.6", evidence, POLICY)
     assert result.step == 1
     assert result.available == 1
-    assert [e.cell for e in result.pending] == ["written"]
+    assert [e["cell"] for e in result.pending] == ["written"]
 
 
 def test_score_is_the_fraction_of_available_points():

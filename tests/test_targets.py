@@ -27,7 +27,7 @@ def record(learner: str, unit: str | None, completed: dict[str, str | None]) -> 
     """A learner record, valid against the record schema, that completed the paths given (with
     their completion times) and none of the others."""
     entry = {
-        "schema": "bdhvs/learner-record/1",
+        "schema": "bdhvs/learner-record/2",
         "learner": learner,
         "unit": unit,
         "framework": load_framework().id,

@@ -12,11 +12,8 @@ from typing import Any
 
 from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE, Issuer
 from graders.credentials.issuing import CERTIFICATES, CREDENTIALS, IssueSummary, issue_credentials
-from graders.exports.paths_csv import write_paths_csv
-from graders.exports.xapi import statements, write_statements
-
-PATHS_CSV = "paths.csv"
-XAPI = "xapi.jsonl"
+from graders.exports.paths_csv import PATHS_CSV, write_paths_csv
+from graders.exports.xapi import XAPI, statements, write_statements
 
 
 @dataclass

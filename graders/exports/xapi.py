@@ -11,23 +11,31 @@ name, e-mail or citizen-id number is ever put in a statement.
 A statement's ``id`` is a UUID derived from its content (learner, object, verb, result), so
 exporting the same results again gives the same ids and a learning record store can drop the
 repeats; a changed result gets a new id, as xAPI requires (an id never names two different
-statements). The ``timestamp`` of an unchanged statement is kept from the previous export.
+statements). The ``timestamp`` is when the result was earned: the latest submission giving
+evidence for the competence, or the path's completion (the time of the export only when the
+gradebook holds no submission time). So an unchanged result gives the very same statement.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from curriculum.framework import Framework, load_framework
-from graders.credentials.dataintegrity import canonical
+import orjson
+
+from curriculum.framework import load_framework
 from graders.errors import BdhvsError
 from graders.exports import iris
 from graders.jsonschemas import full_check_due, validate
 
+XAPI = "xapi.jsonl"
 SCHEMA = "xapi_statement.schema.json"
 STATEMENT_NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4c55-9d1e-2b7f0c8a4e17")
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
@@ -41,15 +49,20 @@ COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
 LANGUAGE = "vi-VN"
 
 
+@cache
+def _step_extension(home: str) -> str:
+    return iris.xapi_extension_iri(home, "step-attained")
+
+
+@cache
 def _verb(name: str) -> dict[str, Any]:
     return {"id": VERB_BASE + name, "display": VERB_DISPLAY[name]}
 
 
-def _actor(record: dict[str, Any], home: str) -> dict[str, Any]:
-    return {"objectType": "Agent", "account": {"homePage": home, "name": record["learner"]}}
-
-
-def _context(framework: Framework, home: str) -> dict[str, Any]:
+@cache
+def _context(home: str) -> dict[str, Any]:
+    """Shared by every statement on ``home``: statements are serialised, never changed."""
+    framework = load_framework()
     title = framework.raw["framework"]["title"]
     return {
         "contextActivities": {
@@ -65,106 +78,203 @@ def _context(framework: Framework, home: str) -> dict[str, Any]:
     }
 
 
-def _finish(statement: dict[str, Any], timestamp: str) -> dict[str, Any]:
-    """Add the content-derived id and the timestamp."""
-    seed = canonical(statement).decode("utf-8")
-    return {"id": str(uuid.uuid5(STATEMENT_NAMESPACE, seed)), **statement, "timestamp": timestamp}
+@dataclass(frozen=True)
+class _Body:
+    """Everything of a statement but its id, actor and timestamp, shared by every learner with
+    the same result: as a dict, as a digest (for the id) and as JSON members in the statement's
+    own order (for the line)."""
+
+    value: dict[str, Any]
+    digest: bytes  # SHA-256 of its JSON with sorted keys
+    members: bytes
+
+
+def _body(value: dict[str, Any]) -> _Body:
+    _check_score(value["result"]["score"])
+    digest = hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).digest()
+    return _Body(value, digest, orjson.dumps(value)[1:-1])
+
+
+def _actor(record: dict[str, Any], home: str) -> tuple[dict[str, Any], bytes]:
+    actor = {"objectType": "Agent", "account": {"homePage": home, "name": record["learner"]}}
+    return actor, orjson.dumps(actor, option=orjson.OPT_SORT_KEYS)
+
+
+def _statement_id(actor_json: bytes, body: _Body) -> str:
+    """A name-based UUID (version 5) of the statement's content: its actor's JSON with sorted
+    keys and the digest of everything else (made once for all learners with the same body)."""
+    seed = STATEMENT_NAMESPACE.bytes + actor_json + body.digest
+    return str(uuid.UUID(bytes=hashlib.sha1(seed, usedforsecurity=False).digest()[:16], version=5))
+
+
+def _finish(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> dict[str, Any]:
+    actor, actor_json = _actor(record, home)
+    statement_id = _statement_id(actor_json, body)
+    return {"id": statement_id, "actor": actor, **body.value, "timestamp": timestamp}
+
+
+def _line(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> bytes:
+    """:func:`_finish`'s statement as one line of JSON, from its parts' JSON."""
+    _, actor_json = _actor(record, home)
+    statement_id = _statement_id(actor_json, body).encode()
+    return (
+        b'{"id":"'
+        + statement_id
+        + b'","actor":'
+        + actor_json
+        + b","
+        + body.members
+        + b',"timestamp":'
+        + orjson.dumps(timestamp)
+        + b"}\n"
+    )
+
+
+def _earned_at(entry: dict[str, Any], record: dict[str, Any]) -> str:
+    """When a competence's result was earned: its latest graded submission."""
+    status = record["assignments"]
+    times = {status[e["assignment"]].get("submitted_at") for e in entry["evidence"]}
+    return max((t for t in times if t), default=record["generated_at"])
+
+
+@cache
+def _competence_activity(home: str, competence: str) -> dict[str, Any]:
+    """The activity of a competence; shared like :func:`_context`."""
+    framework = load_framework()
+    info = framework.competence(competence)
+    return {
+        "objectType": "Activity",
+        "id": iris.competence_iri(home, framework.id, competence),
+        "definition": {
+            "name": {
+                "vi-VN": f"{competence} {info.name_vi}",
+                "en-US": f"{competence} {info.name_en}",
+            },
+            "description": {
+                "vi-VN": f"Năng lực {competence} của Khung năng lực số (Thông tư 02/2025/TT-BGDĐT)",
+                "en-US": f"Competence {competence} of the digital competence framework "
+                "(Circular 02/2025/TT-BGDĐT)",
+            },
+            "type": OBJECTIVE_TYPE,
+        },
+    }
 
 
 def competence_statement(
     record: dict[str, Any], competence: str, home: str
 ) -> dict[str, Any] | None:
     """``passed`` or ``failed`` for one competence; None while nothing of it is graded."""
+    parts = _competence_parts(record, competence, home)
+    return _finish(record, home, *parts) if parts else None
+
+
+def _competence_parts(
+    record: dict[str, Any], competence: str, home: str
+) -> tuple[_Body, str] | None:
     entry = record["competences"][competence]
     if not entry["available"]:
         return None
-    framework = load_framework()
-    info = framework.competence(competence)
-    attained = entry["step"] >= 1
-    statement = {
-        "actor": _actor(record, home),
-        "verb": _verb("passed" if attained else "failed"),
-        "object": {
-            "objectType": "Activity",
-            "id": iris.competence_iri(home, framework.id, competence),
-            "definition": {
-                "name": {
-                    "vi-VN": f"{competence} {info.name_vi}",
-                    "en-US": f"{competence} {info.name_en}",
-                },
-                "description": {
-                    "vi-VN": f"Năng lực {competence} của Khung năng lực số "
-                    "(Thông tư 02/2025/TT-BGDĐT)",
-                    "en-US": f"Competence {competence} of the digital competence framework "
-                    "(Circular 02/2025/TT-BGDĐT)",
-                },
-                "type": OBJECTIVE_TYPE,
+    result = (entry["score"], entry["earned"], entry["available"], entry["step"])
+    body = _competence_body(home, competence, *result, not entry["pending"])
+    return body, _earned_at(entry, record)
+
+
+@cache
+def _competence_body(
+    home: str,
+    competence: str,
+    scaled: float,
+    earned: float,
+    available: float,
+    step: int,
+    complete: bool,
+) -> _Body:
+    """Everything but the actor of a competence statement: the same for every learner with
+    this result, so made once (a cohort has a few thousand distinct results)."""
+    attained = step >= 1
+    return _body(
+        {
+            "verb": _verb("passed" if attained else "failed"),
+            "object": _competence_activity(home, competence),
+            "result": {
+                "score": {"scaled": scaled, "raw": earned, "min": 0, "max": available},
+                "success": attained,
+                "completion": complete,
+                "extensions": {_step_extension(home): step},
             },
-        },
-        "result": {
-            "score": {
-                "scaled": entry["score"],
-                "raw": entry["earned"],
-                "min": 0,
-                "max": entry["available"],
-            },
-            "success": attained,
-            "completion": not entry["pending"],
-            "extensions": {iris.xapi_extension_iri(home, "step-attained"): entry["step"]},
-        },
-        "context": _context(framework, home),
-    }
-    return _finish(statement, record["generated_at"])
+            "context": _context(home),
+        }
+    )
 
 
 def path_statement(record: dict[str, Any], path_id: str, home: str) -> dict[str, Any] | None:
     """``completed`` for a completed learning path; None otherwise."""
+    parts = _path_parts(record, path_id, home)
+    return _finish(record, home, *parts) if parts else None
+
+
+def _path_parts(record: dict[str, Any], path_id: str, home: str) -> tuple[_Body, str] | None:
     progress = record["paths"][path_id]
     if not progress["completed"]:
         return None
-    framework = load_framework()
-    path = framework.path(path_id)
-    statement = {
-        "actor": _actor(record, home),
-        "verb": _verb("completed"),
-        "object": {
-            "objectType": "Activity",
-            "id": iris.path_iri(home, path_id),
-            "definition": {
-                "name": {
-                    "vi-VN": f"Lộ trình học: {path.target_group_vi}",
-                    "en-US": f"Learning path: {path.target_group_en}",
+    body = _path_body(home, path_id, progress["met"], progress["required"])
+    return body, progress.get("completed_at") or record["generated_at"]
+
+
+@cache
+def _path_body(home: str, path_id: str, met: int, required: int) -> _Body:
+    path = load_framework().path(path_id)
+    return _body(
+        {
+            "verb": _verb("completed"),
+            "object": {
+                "objectType": "Activity",
+                "id": iris.path_iri(home, path_id),
+                "definition": {
+                    "name": {
+                        "vi-VN": f"Lộ trình học: {path.target_group_vi}",
+                        "en-US": f"Learning path: {path.target_group_en}",
+                    },
+                    "type": COURSE_TYPE,
                 },
-                "type": COURSE_TYPE,
             },
-        },
-        "result": {
-            "score": {
-                "scaled": progress["met"] / progress["required"],
-                "raw": progress["met"],
-                "min": 0,
-                "max": progress["required"],
+            "result": {
+                "score": {"scaled": met / required, "raw": met, "min": 0, "max": required},
+                "success": True,
+                "completion": True,
             },
-            "success": True,
-            "completion": True,
-        },
-        "context": _context(framework, home),
-    }
-    return _finish(statement, record["generated_at"])
+            "context": _context(home),
+        }
+    )
 
 
-def statements(records: list[dict[str, Any]], home: str) -> list[dict[str, Any]]:
-    """Every statement of these records, in learner order, each with its scores checked and
-    the schema checked as :func:`graders.jsonschemas.full_check_due` says."""
+def _parts(record: dict[str, Any], home: str) -> list[tuple[_Body, str]]:
+    found = [_competence_parts(record, c, home) for c in record["competences"]]
+    found += [_path_parts(record, p, home) for p in record["paths"]]
+    return [parts for parts in found if parts is not None]
+
+
+def statements(records: Iterable[dict[str, Any]], home: str) -> list[dict[str, Any]]:
+    """Every statement of these records, in learner order, the schema checked as
+    :func:`graders.jsonschemas.full_check_due` says."""
     found = []
-    for record in records:
-        candidates = [competence_statement(record, c, home) for c in record["competences"]]
-        candidates += [path_statement(record, p, home) for p in record["paths"]]
-        for statement in candidates:
-            if statement is not None:
-                validate_statement(statement, schema=full_check_due(len(found)))
-                found.append(statement)
+    for number, record in enumerate(records):
+        mine = [_finish(record, home, *parts) for parts in _parts(record, home)]
+        if full_check_due(number):
+            for statement in mine:
+                validate_statement(statement)
+        found += mine
     return found
+
+
+def statement_lines(record: dict[str, Any], home: str, *, schema: bool) -> list[bytes]:
+    """The statements of one record as lines of ``xapi.jsonl``; when ``schema`` is true, the
+    lines are read back and checked against the schema."""
+    lines = [_line(record, home, *parts) for parts in _parts(record, home)]
+    if schema:
+        for line in lines:
+            validate_statement(orjson.loads(line))
+    return lines
 
 
 def validate_statement(statement: dict[str, Any], *, schema: bool = True) -> None:
@@ -172,9 +282,15 @@ def validate_statement(statement: dict[str, Any], *, schema: bool = True) -> Non
     ``schema`` is false, the schema."""
     if schema:
         validate(statement, SCHEMA)
-    score = statement["result"]["score"]
+    try:
+        _check_score(statement["result"]["score"])
+    except ValueError as exc:
+        raise ValueError(f"statement {statement['id']}: {exc}") from exc
+
+
+def _check_score(score: dict[str, Any]) -> None:
     if not score["min"] <= score["raw"] <= score["max"] or score["min"] >= score["max"]:
-        raise ValueError(f"statement {statement['id']}: score raw/min/max out of order: {score}")
+        raise ValueError(f"score raw/min/max out of order: {score}")
 
 
 def read_statements(path: Path) -> list[dict[str, Any]]:
@@ -187,15 +303,8 @@ def read_statements(path: Path) -> list[dict[str, Any]]:
 
 
 def write_statements(found: list[dict[str, Any]], path: Path) -> Path:
-    """Write ``path`` atomically, keeping the timestamps of statements already exported."""
-    earlier = {s.get("id"): s.get("timestamp") for s in read_statements(path)}
-    lines = []
-    for statement in found:
-        timestamp = earlier.get(statement["id"])
-        if isinstance(timestamp, str):
-            statement = {**statement, "timestamp": timestamp}
-        lines.append(json.dumps(statement, ensure_ascii=False, separators=(",", ":")))
+    """Write ``path`` atomically."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    tmp.write_bytes(b"".join(orjson.dumps(s) + b"\n" for s in found))
     os.replace(tmp, path)
     return path

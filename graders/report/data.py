@@ -1,10 +1,11 @@
 """The cohort's records as the cohort report reads them, small enough for a national cohort.
 
-A full record carries per-attempt details of every item (when, which attempt) that the report
-never shows. Here each record keeps its learner, unit, assignments and paths, and for every
-competence its step, score and evidence reduced to what the report uses (item, target step,
-score). Everything equal between learners is then one shared object: 100,000 learners take a
-few hundred MB instead of many GB. The shared objects must not be modified.
+The records are made as ``bdhvs records`` makes them, a span of learners per process
+(:mod:`graders.forked`), and reduced to what the report shows: each keeps its learner, unit,
+competences (step, score, evidence), assignment statuses (without attempt details) and paths.
+Everything equal between learners is one shared object: a process sends each distinct object of
+its span once, and here each distinct content is kept once for the whole cohort, so 100,000
+learners take a few hundred MB instead of many GB. The shared objects must not be modified.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from graders.course import Course
-from graders.records import iter_records
+from graders.forked import gc_paused, run_pieces, spans
+from graders.records import RecordMaker
 from graders.rollup import RollupPolicy
 
-EVIDENCE_FIELDS = ("assignment", "notebook", "cell", "target_step", "score", "max_score")
+SPAN = 2000  # learners a process reduces in one go
+ATTEMPT_FIELDS = ("attempt", "attempts", "submitted_at")
 
 
 class _Pool:
@@ -31,51 +34,79 @@ class _Pool:
         return found
 
 
-def report_records(course: Course, policy: RollupPolicy) -> list[dict[str, Any]]:
+def report_records(
+    course: Course, policy: RollupPolicy, *, jobs: int = 1, progress: bool | None = False
+) -> list[dict[str, Any]]:
     """Every learner's record, in learner order, reduced and shared as described above."""
-    pool = _Pool()
-    records = []
-    for record in iter_records(course, policy, progress=None):
-        competences = {}
-        for competence, entry in record["competences"].items():
-            evidence = tuple(
-                pool.share(
-                    ("e", *(e[f] for f in EVIDENCE_FIELDS)),
-                    lambda e=e: {f: e[f] for f in EVIDENCE_FIELDS},
-                )
-                for e in entry["evidence"]
-            )
-            key = (
-                "c",
-                competence,
-                entry["step"],
-                entry["score"],
-                entry["earned"],
-                entry["available"],
-                tuple(map(id, evidence)),
-                tuple(entry["pending"]),
-            )
-            competences[competence] = pool.share(
-                key, lambda entry=entry, evidence=evidence: {**entry, "evidence": list(evidence)}
-            )
-        assignments = pool.share(
-            ("a", *((name, _frozen(status)) for name, status in record["assignments"].items())),
-            lambda record=record: record["assignments"],
-        )
-        paths = pool.share(
-            ("p", *((name, _frozen(entry)) for name, entry in record["paths"].items())),
-            lambda record=record: record["paths"],
-        )
-        records.append(
-            {
-                "learner": record["learner"],
-                "unit": record["unit"],
-                "competences": competences,
-                "assignments": assignments,
-                "paths": paths,
-            }
-        )
+    maker = RecordMaker(course, policy, jobs=jobs, progress=progress)
+    pieces = spans(len(maker), jobs, SPAN)
+
+    def reduce_span(span: tuple[int, int]) -> list[dict[str, Any]]:
+        pool = _Pool()
+        with gc_paused():
+            return [_reduced(maker.record(number), pool) for number in range(*span)]
+
+    cohort = _Pool()
+    records: list[dict[str, Any]] = []
+    with gc_paused():
+        for reduced in run_pieces(
+            reduce_span,
+            pieces,
+            jobs=jobs,
+            desc="report",
+            unit=" learners",
+            size=lambda span: span[1] - span[0],
+            progress=progress,
+        ):
+            records += _shared_across_spans(reduced, cohort)
     return records
+
+
+def _reduced(record: dict[str, Any], pool: _Pool) -> dict[str, Any]:
+    """What the report reads of one record; competence entries are already shared objects
+    (:class:`graders.records.RecordMaker`), statuses and paths are shared here by content."""
+    assignments = {}
+    for name, status in record["assignments"].items():
+        kept = {k: v for k, v in status.items() if k not in ATTEMPT_FIELDS}
+        assignments[name] = pool.share(_frozen(kept), lambda kept=kept: kept)
+    paths = {
+        name: pool.share(_frozen(entry), lambda entry=entry: entry)
+        for name, entry in record["paths"].items()
+    }
+    return {
+        "learner": record["learner"],
+        "unit": record["unit"],
+        "competences": record["competences"],
+        "assignments": assignments,
+        "paths": paths,
+    }
+
+
+def _shared_across_spans(records: list[dict[str, Any]], cohort: _Pool) -> list[dict[str, Any]]:
+    """Replace each distinct object of one span's records by the cohort's object of the same
+    content; the key of an object is made once per span, not once per learner."""
+    canonical: dict[int, Any] = {}
+
+    def shared(value: Any, key: Any) -> Any:
+        found = canonical.get(id(value))
+        if found is None:
+            found = canonical[id(value)] = cohort.share(key(value), lambda: value)
+        return found
+
+    for record in records:
+        record["competences"] = {
+            name: shared(entry, _entry_key) for name, entry in record["competences"].items()
+        }
+        record["assignments"] = {
+            name: shared(status, _frozen) for name, status in record["assignments"].items()
+        }
+        record["paths"] = {name: shared(entry, _frozen) for name, entry in record["paths"].items()}
+    return records
+
+
+def _entry_key(entry: dict[str, Any]) -> tuple:
+    evidence = tuple(tuple(e.values()) for e in entry["evidence"])
+    return ("c", *(_frozen({k: v for k, v in entry.items() if k != "evidence"})), evidence)
 
 
 def _frozen(entry: dict[str, Any]) -> tuple:

@@ -138,19 +138,20 @@ def _all_attained(record: dict[str, Any]) -> bool:
 def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Difficulty and upper-lower discrimination of every graded item, from the records.
 
-    Scores go into a learners x items table; a competence entry shared by many records (see
-    ``graders.report.data``) is read once, so a national cohort takes seconds.
+    Scores go into a learners x items table, set in one step; a competence entry shared by many
+    records (see ``graders.report.data``) is read once, so a national cohort takes seconds.
     """
     meta: dict[tuple[str, str, str], dict[str, Any]] = {}
     columns: dict[tuple[str, str, str], int] = {}
-    read: dict[int, tuple[dict[str, Any], dict[int, float]]] = {}
-    width = 8
-    table = np.full((len(records), width), np.nan)
+    read: dict[int, tuple[dict[str, Any], list[int], list[float]]] = {}
+    learner_rows: list[int] = []
+    places: list[int] = []
+    values: list[float] = []
     for row, record in enumerate(records):
         for competence, entry in record["competences"].items():
             known = read.get(id(entry))
             if known is None or known[0] is not entry:
-                scores: dict[int, float] = {}
+                scored: dict[int, float] = {}
                 for e in entry["evidence"]:
                     key = (e["assignment"], e["notebook"], e["cell"])
                     info = meta.setdefault(
@@ -159,15 +160,14 @@ def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     info["competences"].add(competence)
                     column = columns.setdefault(key, len(columns))
                     if e["score"] is not None:
-                        scores[column] = e["score"] / e["max_score"]
-                known = read[id(entry)] = (entry, scores)
-                if len(columns) > width:
-                    width = 2 * len(columns)
-                    grown = np.full((len(records), width), np.nan)
-                    grown[:, : table.shape[1]] = table
-                    table = grown
+                        scored[column] = e["score"] / e["max_score"]
+                known = read[id(entry)] = (entry, list(scored), list(scored.values()))
             if known[1]:
-                table[row, list(known[1])] = list(known[1].values())
+                learner_rows += [row] * len(known[1])
+                places += known[1]
+                values += known[2]
+    table = np.full((len(records), max(1, len(columns))), np.nan)
+    table[learner_rows, places] = values
     graded = ~np.isnan(table)
     ranked = np.flatnonzero(graded.any(axis=1))
     totals = np.nansum(table[ranked], axis=1)
@@ -218,19 +218,28 @@ def report_context(
     policy: RollupPolicy,
     default_path: str = "officials",
     on: date | None = None,
+    *,
+    jobs: int = 1,
+    progress: bool | None = False,
 ) -> dict[str, Any]:
-    """Everything the template shows; ``on`` (default: today) decides which targets are due."""
+    """Everything the template shows; ``on`` (default: today) decides which targets are due.
+    ``jobs`` processes make the records."""
     labels = LABELS[lang]
     framework = load_framework()
-    records = report_records(course, policy)
+    records = report_records(course, policy, jobs=jobs, progress=progress)
     assessed = list(records[0]["competences"]) if records else []
     comp_label = {c: f"{c} {framework.competence(c).name(lang)}" for c in assessed}
 
     thresholds = [1, 2]
+    learners_at: Counter[tuple[str, int]] = Counter()  # (competence, step) -> learners
+    for record in records:
+        for competence, entry in record["competences"].items():
+            learners_at[competence, entry["step"]] += 1
     shares = (
         {
             labels["step_at_least"].format(step=t): [
-                sum(r["competences"][c]["step"] >= t for r in records) / len(records)
+                sum(n for (c2, step), n in learners_at.items() if c2 == c and step >= t)
+                / len(records)
                 for c in assessed
             ]
             for t in thresholds
@@ -239,7 +248,9 @@ def report_context(
         else {}
     )
 
-    step_counts = Counter(entry["step"] for r in records for entry in r["competences"].values())
+    step_counts: Counter[int] = Counter()
+    for (_, step), n in learners_at.items():
+        step_counts[step] += n
     steps = list(range(0, max(step_counts, default=0) + 1))
 
     known_paths = {p.id for p in framework.paths}
@@ -349,10 +360,14 @@ def write_report(
     lang: str = "vi",
     policy: RollupPolicy | None = None,
     default_path: str = "officials",
+    *,
+    jobs: int = 1,
+    progress: bool | None = False,
 ) -> Path:
     """Render the cohort report for ``course`` into the HTML file ``out``; learners the roster
     gives no path count in the ``default_path`` target group."""
-    context = report_context(course, lang, policy or RollupPolicy(), default_path)
+    policy = policy or RollupPolicy()
+    context = report_context(course, lang, policy, default_path, jobs=jobs, progress=progress)
     text = render_report(context)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
