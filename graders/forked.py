@@ -14,10 +14,14 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from tqdm import tqdm
+
+from graders.errors import BdhvsError
 
 Piece = TypeVar("Piece")
 Result = TypeVar("Result")
@@ -60,18 +64,19 @@ class Started(Generic[Piece, Result]):
         global _work
         self.work = work
         self.pieces = list(pieces)
-        self._pool = None
+        self._executor: ProcessPoolExecutor | None = None
         self._running: Iterator[Result] | None = None
         if jobs > 1 and len(self.pieces) > 1:
             _work = work
             gc.freeze()  # the workers inherit these objects: collecting them would copy them
             try:
-                context = multiprocessing.get_context("fork")
-                self._pool = context.Pool(min(jobs, len(self.pieces)))
+                self._executor = ProcessPoolExecutor(
+                    min(jobs, len(self.pieces)), mp_context=multiprocessing.get_context("fork")
+                )
+                self._running = self._executor.map(_run, self.pieces)  # forks the workers
             finally:
                 gc.unfreeze()
                 _work = None
-            self._running = self._pool.imap(_run, self.pieces)
 
     def results(
         self,
@@ -95,11 +100,15 @@ class Started(Generic[Piece, Result]):
                 for piece, result in zip(self.pieces, self._results(), strict=True):
                     yield result
                     bar.update(size(piece))
+        except BrokenProcessPool as exc:
+            raise BdhvsError(
+                f"a process doing {desc} died (out of memory, or killed); nothing was "
+                "written: run the command again, with fewer --jobs if memory is short"
+            ) from exc
         finally:
-            if self._pool is not None:
-                self._pool.terminate()
-                self._pool.join()
-                self._pool = None
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
 
     def _results(self) -> Iterator[Result]:
         if self._running is not None:
@@ -126,3 +135,27 @@ def run_pieces(
 
 def _run(piece):
     return _work(piece)
+
+
+def run_spans(
+    work: Callable[[tuple[int, int]], Result],
+    count: int,
+    *,
+    jobs: int,
+    largest: int,
+    desc: str,
+    progress: bool | None = False,
+) -> Iterator[tuple[tuple[int, int], Result]]:
+    """``work(span)`` for the :func:`spans` of ``count`` learners, in ``jobs`` processes:
+    (span, result) in learner order, with a progress bar counting learners."""
+    pieces = spans(count, jobs, largest)
+    results = run_pieces(
+        work,
+        pieces,
+        jobs=jobs,
+        desc=desc,
+        unit=" learners",
+        size=lambda span: span[1] - span[0],
+        progress=progress,
+    )
+    yield from zip(pieces, results, strict=True)

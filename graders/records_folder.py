@@ -35,7 +35,7 @@ import orjson
 from graders.errors import BdhvsError
 from graders.exports.paths_csv import PATH_COLUMNS, PATHS_CSV, path_rows
 from graders.exports.xapi import XAPI, statement_lines
-from graders.forked import gc_paused, run_pieces, spans
+from graders.forked import gc_paused, run_spans
 from graders.jsonschemas import full_check_due
 from graders.records import RecordMaker
 
@@ -125,7 +125,6 @@ def write_cohort(
     """Every record of ``maker`` with ``records.csv``, ``paths.csv`` and ``xapi.jsonl`` (whose
     actors' accounts live on ``home``), made by ``jobs`` processes at once."""
     staging = _fresh_staging(out, say)
-    pieces = spans(len(maker), jobs, SPAN)
 
     def write_span(span: tuple[int, int]) -> Written:
         records = (maker.record(number) for number in range(*span))
@@ -135,16 +134,9 @@ def write_cohort(
     try:
         written = Written()
         with _Tables(staging, headers) as tables:
-            parts = run_pieces(
-                write_span,
-                pieces,
-                jobs=jobs,
-                desc="records",
-                unit=" learners",
-                size=lambda span: span[1] - span[0],
-                progress=progress,
-            )
-            for span, part in zip(pieces, parts, strict=True):
+            for span, part in run_spans(
+                write_span, len(maker), jobs=jobs, largest=SPAN, desc="records", progress=progress
+            ):
                 written.add(part)
                 tables.append(_part_name(span))  # while the other processes go on
         _swap(staging, out, written, list(headers))

@@ -58,6 +58,13 @@ def record_texts(out: Path) -> dict[str, dict]:
     return found
 
 
+def records_written(course: Course, out: Path) -> dict[str, dict]:
+    """Run ``bdhvs records`` into ``out``; the records written, as :func:`record_texts`."""
+    first = run_bdhvs("records", "--course", str(course.root), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    return record_texts(out)
+
+
 @pytest.fixture
 def course_copy(sqlite_bench, tmp_path) -> Course:
     """A copy of the benchmark's SQLite course that a test may damage."""
@@ -177,9 +184,7 @@ def test_a_run_killed_mid_write_leaves_the_previous_records_whole_and_is_reporte
     course_copy, tmp_path
 ):
     out = tmp_path / "out"
-    first = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(out))
-    assert first.returncode == 0, first.stderr
-    before = record_texts(out)
+    before = records_written(course_copy, out)
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_MID_WRITE, str(course_copy.root), str(out)],
         capture_output=True,
@@ -196,6 +201,39 @@ def test_a_run_killed_mid_write_leaves_the_previous_records_whole_and_is_reporte
     assert "interrupted run" in again.stdout
     assert not list(out.glob(".records-*"))
     assert len(StoredRecords(out)) == LEARNERS
+
+
+WORKER_DIES = """
+import os, sys
+from graders import cli
+from graders.records import RecordMaker
+
+made = RecordMaker.record
+parent = os.getpid()
+
+def dying(self, number):
+    if number == 150 and os.getpid() != parent:
+        os._exit(9)  # as the kernel's out-of-memory killer would end it
+    return made(self, number)
+
+RecordMaker.record = dying
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_worker_that_dies_is_reported_and_the_previous_records_stay_whole(
+    course_copy, tmp_path
+):
+    out = tmp_path / "out"
+    before = records_written(course_copy, out)
+    args = ["records", "--course", str(course_copy.root), "--out", str(out), "--jobs", "2"]
+    died = subprocess.run(
+        [sys.executable, "-c", WORKER_DIES, *args], capture_output=True, text=True, cwd=REPO
+    )
+    assert died.returncode == 2, died.stderr
+    assert "died" in died.stderr and "Traceback" not in died.stderr
+    assert record_texts(out) == before and len(StoredRecords(out)) == LEARNERS
+    assert not list(out.glob(".records-*"))
 
 
 def test_a_folder_without_its_completion_file_is_never_read_as_complete(course_copy, tmp_path):

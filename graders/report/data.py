@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from graders.course import Course
-from graders.forked import gc_paused, run_pieces, spans
+from graders.forked import gc_paused, run_spans
 from graders.records import RecordMaker
 from graders.rollup import RollupPolicy
 
@@ -39,7 +39,6 @@ def report_records(
 ) -> list[dict[str, Any]]:
     """Every learner's record, in learner order, reduced and shared as described above."""
     maker = RecordMaker(course, policy, jobs=jobs, progress=progress)
-    pieces = spans(len(maker), jobs, SPAN)
 
     def reduce_span(span: tuple[int, int]) -> list[dict[str, Any]]:
         pool = _Pool()
@@ -49,14 +48,8 @@ def report_records(
     cohort = _Pool()
     records: list[dict[str, Any]] = []
     with gc_paused():
-        for reduced in run_pieces(
-            reduce_span,
-            pieces,
-            jobs=jobs,
-            desc="report",
-            unit=" learners",
-            size=lambda span: span[1] - span[0],
-            progress=progress,
+        for _, reduced in run_spans(
+            reduce_span, len(maker), jobs=jobs, largest=SPAN, desc="report", progress=progress
         ):
             records += _shared_across_spans(reduced, cohort)
     return records
