@@ -221,9 +221,7 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
-def test_a_worker_that_dies_is_reported_and_the_previous_records_stay_whole(
-    course_copy, tmp_path
-):
+def test_a_worker_that_dies_is_reported_and_the_previous_records_stay_whole(course_copy, tmp_path):
     out = tmp_path / "out"
     before = records_written(course_copy, out)
     args = ["records", "--course", str(course_copy.root), "--out", str(out), "--jobs", "2"]
