@@ -138,36 +138,39 @@ def _all_attained(record: dict[str, Any]) -> bool:
 def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Difficulty and upper-lower discrimination of every graded item, from the records.
 
-    Scores go into a learners x items table, set in one step; a competence entry shared by many
-    records (see ``graders.report.data``) is read once, so a national cohort takes seconds.
+    Scores go into a learners x items table; a competence entry shared by many records (see
+    ``graders.report.data``) is read once and set for all its learners at once, so a national
+    cohort takes seconds.
     """
     meta: dict[tuple[str, str, str], dict[str, Any]] = {}
     columns: dict[tuple[str, str, str], int] = {}
-    read: dict[int, tuple[dict[str, Any], list[int], list[float]]] = {}
-    learner_rows: list[int] = []
-    places: list[int] = []
-    values: list[float] = []
+    learners_of: dict[int, list[int]] = {}  # id of a shared competence entry -> its rows
+    entries: dict[int, tuple[str, dict[str, Any]]] = {}
     for row, record in enumerate(records):
         for competence, entry in record["competences"].items():
-            known = read.get(id(entry))
-            if known is None or known[0] is not entry:
-                scored: dict[int, float] = {}
-                for e in entry["evidence"]:
-                    key = (e["assignment"], e["notebook"], e["cell"])
-                    info = meta.setdefault(
-                        key, {"competences": set(), "target": e["target_step"], "manual": False}
-                    )
-                    info["competences"].add(competence)
-                    column = columns.setdefault(key, len(columns))
-                    if e["score"] is not None:
-                        scored[column] = e["score"] / e["max_score"]
-                known = read[id(entry)] = (entry, list(scored), list(scored.values()))
-            if known[1]:
-                learner_rows += [row] * len(known[1])
-                places += known[1]
-                values += known[2]
+            rows = learners_of.get(id(entry))
+            if rows is None:
+                rows = learners_of[id(entry)] = []
+                entries[id(entry)] = (competence, entry)
+            rows.append(row)
+    scored: list[tuple[list[int], list[int], list[float]]] = []
+    for key, (competence, entry) in entries.items():
+        places, values = [], []
+        for e in entry["evidence"]:
+            item = (e["assignment"], e["notebook"], e["cell"])
+            info = meta.setdefault(
+                item, {"competences": set(), "target": e["target_step"], "manual": False}
+            )
+            info["competences"].add(competence)
+            column = columns.setdefault(item, len(columns))
+            if e["score"] is not None:
+                places.append(column)
+                values.append(e["score"] / e["max_score"])
+        if places:
+            scored.append((learners_of[key], places, values))
     table = np.full((len(records), max(1, len(columns))), np.nan)
-    table[learner_rows, places] = values
+    for rows, places, values in scored:  # every learner sharing an entry at once
+        table[np.ix_(rows, places)] = values
     graded = ~np.isnan(table)
     ranked = np.flatnonzero(graded.any(axis=1))
     totals = np.nansum(table[ranked], axis=1)

@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
@@ -54,7 +55,10 @@ def attainment_bars(labels: list[str], shares_by_step: dict[str, list[float]], t
 
 def histogram(values: list[float], bins: int, title: str, xlabel: str, ylabel: str) -> str:
     figure, axes = plt.subplots(figsize=(8, 3.2))
-    axes.hist(values, bins=bins, range=(0, 100), color=CALM, edgecolor="white")
+    # an array: matplotlib walks a list of a national cohort's scores one by one
+    axes.hist(
+        np.asarray(values, dtype=float), bins=bins, range=(0, 100), color=CALM, edgecolor="white"
+    )
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
