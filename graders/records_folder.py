@@ -62,7 +62,6 @@ SPAN = 2000  # learners a process writes in one go
 class Written:
     learners: int = 0
     csv_rows: int = 0
-    path_rows: int = 0
     statements: int = 0
 
     def add(self, other: Written) -> None:
@@ -203,9 +202,7 @@ def _write_part(
             written.learners += 1
             if home is None:
                 continue
-            rows = list(path_rows(record))
-            path_writer.writerows(rows)
-            written.path_rows += len(rows)
+            path_writer.writerows(path_rows(record))
             lines = statement_lines(record, home, schema=full_check_due(number))
             xapi_file.writelines(lines)
             written.statements += len(lines)

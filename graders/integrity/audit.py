@@ -22,7 +22,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -268,21 +268,9 @@ def manual_changes(db_url: str, assignments: list[str] | None = None) -> list[Ma
             rows = connection.execute(query).mappings().all()
     finally:
         engine.dispose()
+    same_name = [f.name for f in fields(ManualChange) if f.name != "learner"]
     return [
-        ManualChange(
-            changed_at=row["changed_at"],
-            learner=row["student"],
-            assignment=row["assignment"],
-            notebook=row["notebook"],
-            cell=row["cell"],
-            old_manual_score=row["old_manual_score"],
-            new_manual_score=row["new_manual_score"],
-            old_extra_credit=row["old_extra_credit"],
-            new_extra_credit=row["new_extra_credit"],
-            actor=row["actor"],
-            program=row["program"],
-            db_user=row["db_user"],
-        )
+        ManualChange(learner=row["student"], **{name: row[name] for name in same_name})
         for row in rows
     ]
 
