@@ -20,6 +20,7 @@ the ``best`` policy) and :func:`choose` picks the attempt whose evidence counts.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -320,7 +321,9 @@ class Histories:
         scores: dict[int, dict[ItemKey, float | None]],
     ) -> None:
         self._stamps = stamps  # learner -> assignment -> nbgrader's submission timestamp
-        self._rows = rows  # (learner, assignment) -> [(id, submitted, first graded, graded)]
+        # (learner, assignment) -> [(id, submitted, first graded, graded)], times as the
+        # driver gives them
+        self._rows = rows
         self._scores = scores
 
     def get(self, learner: str, assignment: str) -> History | None:
@@ -341,6 +344,21 @@ class Histories:
         if stamp is _NONE:
             return None
         return Choice(1, 1, _iso(_datetime(stamp)), None)
+
+    def stamps(self, learner: str) -> dict[str, Any]:
+        """assignment -> nbgrader's submission timestamp (as the driver gives it), for the
+        assignments the learner submitted."""
+        return self._stamps.get(learner, {})
+
+    def several(self) -> Iterator[tuple[str, str]]:
+        """The (learner, assignment) pairs with more than one attempt: the only ones where
+        the ``best`` policy may count another attempt than nbgrader's."""
+        for (learner, assignment), rows in self._rows.items():
+            stamp = self._stamps.get(learner, {}).get(assignment, _NONE)
+            if stamp is _NONE:
+                continue
+            if len(rows) > 1 or _datetime(rows[0][1]) != _datetime(stamp):
+                yield learner, assignment
 
     def __len__(self) -> int:
         return sum(len(mine) for mine in self._stamps.values())
@@ -380,8 +398,9 @@ def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> His
                 ATTEMPTS.c.graded_at,
             ).where(ATTEMPTS.c.assignment.in_(assignments))
             rows: dict[tuple[str, str], list] = defaultdict(list)
-            for learner, assignment, *attempt in connection.execute(kept):
-                rows[(learner, assignment)].append(attempt)
+            for chunk in driver_rows(engine, kept):
+                for row in chunk:
+                    rows[row[:2]].append(row[2:])
             scores = _attempt_scores(connection, assignments) if with_scores else {}
     finally:
         engine.dispose()
@@ -413,6 +432,7 @@ def _history(
     stamp: datetime | None, rows: list, scores: dict[int, dict[ItemKey, float | None]]
 ) -> History:
     """Order the recorded attempts and mark the one the gradebook holds."""
+    rows = [(n, _datetime(a), _datetime(b), _datetime(c)) for n, a, b, c in rows]
     if not rows or (len(rows) == 1 and rows[0][1] == stamp):  # by far the most common case
         return History((Attempt(1, stamp if stamp or not rows else rows[0][2], True),))
     rows = sorted(rows, key=lambda r: (r[1] or r[2], r[2], r[0]))

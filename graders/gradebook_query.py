@@ -122,7 +122,10 @@ def _slices(connection: Connection, count: int) -> list[str | None]:
         return [None]
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        low, high = connection.execute(text("SELECT min(rowid), max(rowid) FROM grade")).one()
+        # two statements: SQLite finds a lone min() or max() of the rowid at once, but scans
+        # the whole table for both in one
+        low = connection.execute(text("SELECT min(rowid) FROM grade")).scalar_one()
+        high = connection.execute(text("SELECT max(rowid) FROM grade")).scalar_one()
         if low is None:
             return [None]
         bounds = _bounds(low, high + 1, count)

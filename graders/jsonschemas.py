@@ -27,8 +27,8 @@ def validator(name: str) -> Validator:
 # Documents made by the same code differ only in their data: the first ones are all checked
 # against their schema, then one in FULL_CHECK_EVERY, so that a national cohort is not held up
 # (a learner record takes tens of milliseconds to check).
-FULL_CHECKS_FIRST = 100
-FULL_CHECK_EVERY = 500
+FULL_CHECKS_FIRST = 20
+FULL_CHECK_EVERY = 2000
 
 
 def full_check_due(number: int) -> bool:

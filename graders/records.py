@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import numpy as np
 import orjson
 from tqdm import tqdm
 
@@ -31,9 +32,11 @@ from graders.grading.grade import read_outcomes
 from graders.jsonschemas import full_check_due
 from graders.rollup import CompetenceResult, RollupPolicy, competence_result, path_progress
 from graders.roster import read_roster
+from graders.score_patterns import pattern_codes
 from graders.sources import graded_items
 
 RECORD_SCHEMA_ID = "bdhvs/learner-record/2"
+SPAN = 2000  # learners whose records are made in one go
 
 
 @cache
@@ -111,11 +114,13 @@ def assignment_status(course: Course, assignments: list[str]) -> dict[str, dict[
 
 
 class RecordMaker:
-    """Everything the records are made from, read once; :meth:`record` makes one learner's.
+    """Everything the records are made from, read once; :meth:`records` makes a span's.
 
     Reading a national cohort's gradebook is the slow part; ``jobs`` processes share it
-    (:class:`graders.gradebook_query.ScoresBeingRead`). The maker holds no per-learner state, so
-    processes forked from it can make records of different learners at once.
+    (:class:`graders.gradebook_query.ScoresBeingRead`). Records are made a span of learners at a
+    time: the span's learners with equal scores on a competence's items share one competence
+    entry, made once by :mod:`graders.rollup` (:mod:`graders.score_patterns`). The maker keeps
+    only caches between spans, so processes forked from it can make different spans at once.
     """
 
     def __init__(
@@ -146,57 +151,88 @@ class RecordMaker:
         self.generated = datetime.now(UTC).isoformat(timespec="seconds")
         self._items = items
         self._names = {c: self.framework.competence(c).name_vi for c in self.assessed}
-        self._columns = {
-            c: [n for n, i in enumerate(items) if c in i.competences] for c in self.assessed
-        }
-        self._by_assignment = {
-            a: [n for n, i in enumerate(items) if i.assignment == a and i.competences]
+        self._columns = [
+            [n for n, i in enumerate(items) if c in i.competences] for c in self.assessed
+        ]
+        self._by_assignment = [
+            [n for n, i in enumerate(items) if i.assignment == a and i.competences]
             for a in assignments
-        }
+        ]
         self._keys = [(i.notebook, i.cell) for i in items]
         self._ids = [f"{i.assignment}/{i.notebook}/{i.cell}" for i in items]
+        # Table row of each learner, -1 for a learner without grades (roster or reports only).
+        self.table_rows = np.array([self.row_of.get(learner, -1) for learner in self.learners])
+        self._chosen: dict[tuple[str, str], Choice] = {}
+        self.counted = self.table.scores  # the scores that count, by the attempts policy
+        if self.policy.attempts == "best":
+            self.counted = self._best_scores()
         # An evidence entry says nothing of its learner: one object per item and score serves
         # every learner with that score (records are serialised, never changed).
         self._shared: list[dict[float | None, dict[str, Any]]] = [{} for _ in items]
-        # Likewise a competence's entry, made once for each set of shared evidence objects.
-        self._entries: dict[tuple, tuple[CompetenceResult, dict[str, Any]]] = {}
+        # Likewise a competence's entry, one per competence and pattern of scores.
+        self._entries: list[dict[tuple[float, ...], tuple[CompetenceResult, dict[str, Any]]]] = [
+            {} for _ in self.assessed
+        ]
 
     def __len__(self) -> int:
         return len(self.learners)
 
-    def record(self, number: int) -> dict[str, Any]:
-        """The record of ``self.learners[number]``, checked against the schema as
+    def records(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
+        """The records of ``self.learners[start:stop]``, each checked against the schema as
         :func:`graders.jsonschemas.full_check_due` says."""
-        learner = self.learners[number]
-        evidence, chosen = self._evidence(learner)
+        span = self.span(start, stop)
         framework, policy = self.framework, self.policy
-        results = {}
-        competences = {}
-        for competence in self.assessed:
-            columns = [n for n in self._columns[competence] if n in evidence]
-            key = (competence, *(id(evidence[n]) for n in columns))
-            known = self._entries.get(key)
-            if known is None:
-                mine = [evidence[n] for n in columns]
-                result = competence_result(competence, mine, policy)
-                step = result.step
-                entry = {
-                    "name": self._names[competence],
-                    "step": step,
-                    "step_code": framework.step(step).code if step else None,
-                    "score": result.score,
-                    "earned": result.earned,
-                    "available": result.available,
-                    "evidence": mine,
-                    "pending": [self._ids[n] for n in columns if evidence[n]["score"] is None],
-                }
-                known = self._entries[key] = (result, entry)
-            results[competence], competences[competence] = known
-        learner_status = {}
+        policy_entry = {"mastery": policy.mastery, "attempts": policy.attempts}
+        for offset, number in enumerate(range(start, stop)):
+            learner = self.learners[number]
+            results, competences = span.competences(offset)
+            learner_status, submitted_at = self.assignment_entries(learner, span.submitted[offset])
+            record = {
+                "schema": RECORD_SCHEMA_ID,
+                "learner": learner,
+                "unit": self.roster.get(learner) or None,
+                "framework": framework.id,
+                "generated_at": self.generated,
+                "policy": policy_entry,
+                "competences": competences,
+                "assignments": learner_status,
+                "paths": self.path_entries(results, submitted_at),
+            }
+            if full_check_due(number):  # made by the same code from checked inputs
+                validate_record(record)
+            yield record
+
+    def span(self, start: int, stop: int) -> Span:
+        """The competence entries and submissions of ``self.learners[start:stop]``."""
+        rows = self.table_rows[start:stop]
+        block = np.full((len(rows), self.counted.shape[1]), ABSENT)
+        graded = rows >= 0
+        block[graded] = self.counted[rows[graded]]
+        entries = []
+        codes = np.empty((len(rows), len(self.assessed)), dtype=np.int64)
+        for c, columns in enumerate(self._columns):
+            distinct, codes[:, c] = pattern_codes(block[:, columns])
+            entries.append([self._entry(c, tuple(values)) for values in distinct.tolist()])
+        submitted = np.zeros((len(rows), len(self.assignments)), dtype=bool)
+        for a, columns in enumerate(self._by_assignment):
+            if columns:
+                submitted[:, a] = (block[:, columns] != ABSENT).any(axis=1)
+        return Span(self.assessed, entries, codes, submitted, block)
+
+    def assignment_entries(
+        self, learner: str, submitted: np.ndarray
+    ) -> tuple[dict[str, dict], dict[str, str | None]]:
+        """(the record's ``assignments``, assignment -> when the attempt that counts was
+        submitted); ``submitted``: whether the learner has grades in each assignment."""
         reported = self.status.get(learner, {})
+        entries = {}
         submitted_at = {}
-        for assignment in self.assignments:
-            choice = chosen.get(assignment)
+        for assignment, graded in zip(self.assignments, submitted.tolist(), strict=True):
+            choice = None
+            if graded:
+                choice = self._chosen.get((learner, assignment)) or self.histories.choice(
+                    learner, assignment, {}, self.policy.attempts
+                )
             status = reported.get(assignment)
             if status is None:
                 status = {"status": "graded" if choice else "not_submitted"}
@@ -208,9 +244,46 @@ class RecordMaker:
                     "submitted_at": choice.submitted_at,
                 }
                 submitted_at[assignment] = choice.submitted_at
-            learner_status[assignment] = status
+            entries[assignment] = status
+        return entries, submitted_at
+
+    def submission_times(self, start: int, stop: int, submitted: np.ndarray) -> np.ndarray:
+        """When the attempt that counts was submitted, for ``self.learners[start:stop]`` and
+        each assignment they have grades in (``submitted``), to the second; NaT elsewhere.
+        The same times as :meth:`assignment_entries` gives, without making its entries: the
+        attempt that counts was submitted at nbgrader's timestamp unless the ``best`` policy
+        chose another or nbgrader holds no timestamp."""
+        times: list[Any] = []
+        for offset, learner in enumerate(self.learners[start:stop]):
+            stamps = self.histories.stamps(learner)
+            graded_in = submitted[offset].tolist()
+            for assignment, graded in zip(self.assignments, graded_in, strict=True):
+                stamp = stamps.get(assignment) if graded else None
+                if graded and (stamp is None or (learner, assignment) in self._chosen):
+                    choice = self._chosen.get((learner, assignment)) or self.histories.choice(
+                        learner, assignment, {}, self.policy.attempts
+                    )
+                    stamp = choice.submitted_at[:19] if choice and choice.submitted_at else None
+                times.append(stamp)
+        shape = (stop - start, len(self.assignments))
+        return np.array(times, dtype="datetime64[s]").reshape(shape)
+
+    def evidence_in(self, span: Span, competences: list[int]) -> np.ndarray:
+        """Whether each learner of ``span`` has a grade (pending or not) on an item of these
+        competences (by position in ``self.assessed``), per assignment."""
+        wanted = set().union(*(self._columns[c] for c in competences))
+        found = np.zeros(span.submitted.shape, dtype=bool)
+        for a, columns in enumerate(self._by_assignment):
+            mine = [n for n in columns if n in wanted]
+            if mine:
+                found[:, a] = (span.scores[:, mine] != ABSENT).any(axis=1)
+        return found
+
+    def path_entries(
+        self, results: dict[str, CompetenceResult], submitted_at: dict[str, str | None]
+    ) -> dict[str, dict[str, Any]]:
         paths = {}
-        for path in framework.paths:
+        for path in self.framework.paths:
             progress = path_progress(path, results, submitted_at)
             paths[path.id] = {
                 "completed": progress.completed,
@@ -219,59 +292,100 @@ class RecordMaker:
                 "missing": list(progress.missing),
                 "completed_at": progress.completed_at,
             }
-        record = {
-            "schema": RECORD_SCHEMA_ID,
-            "learner": learner,
-            "unit": self.roster.get(learner) or None,
-            "framework": framework.id,
-            "generated_at": self.generated,
-            "policy": {"mastery": policy.mastery, "attempts": policy.attempts},
-            "competences": competences,
-            "assignments": learner_status,
-            "paths": paths,
-        }
-        if full_check_due(number):  # made by the same code from checked inputs
-            validate_record(record)
-        return record
+        return paths
 
-    def _evidence(self, learner: str) -> tuple[dict[int, dict[str, Any]], dict[str, Choice]]:
-        """(item column -> the learner's evidence on it, for the items with a grade;
-        assignment -> the attempt that counts, for the assignments with evidence)."""
-        row = self.row_of.get(learner)
-        if row is None:
-            return {}, {}
-        scores = self.table.row(row)
-        keys = self._keys
-        items = self._items
-        best = self.policy.attempts == "best"
-        evidence = {}
-        chosen = {}
-        for assignment, columns in self._by_assignment.items():
-            present = [n for n in columns if scores[n] != ABSENT]
+    def _entry(self, c: int, values: tuple[float, ...]) -> tuple[CompetenceResult, dict[str, Any]]:
+        """Competence ``c``'s result and record entry for a learner with these scores on its
+        items (:data:`ABSENT`: not submitted; :data:`PENDING`: awaiting an instructor)."""
+        known = self._entries[c].get(values)
+        if known is not None:
+            return known
+        competence = self.assessed[c]
+        scored = [(n, v) for n, v in zip(self._columns[c], values, strict=True) if v != ABSENT]
+        evidence = [self._evidence(n, _score(value)) for n, value in scored]
+        result = competence_result(competence, evidence, self.policy)
+        step = result.step
+        entry = {
+            "name": self._names[competence],
+            "step": step,
+            "step_code": self.framework.step(step).code if step else None,
+            "score": result.score,
+            "earned": result.earned,
+            "available": result.available,
+            "evidence": evidence,
+            "pending": [self._ids[n] for n, value in scored if value == PENDING],
+        }
+        known = self._entries[c][values] = (result, entry)
+        return known
+
+    def _evidence(self, n: int, score: float | None) -> dict[str, Any]:
+        known = self._shared[n]
+        found = known.get(score)
+        if found is None:
+            item = self._items[n]
+            found = known[score] = {
+                "assignment": item.assignment,
+                "notebook": item.notebook,
+                "cell": item.cell,
+                "target_step": item.step,
+                "score": score,
+                "max_score": item.points,
+            }
+        return found
+
+    def _best_scores(self) -> np.ndarray:
+        """The table with each learner's best attempt in place of the latest, where a learner
+        made more than one; the choices are kept for the records."""
+        table = self.table.scores
+        counted = table.copy()
+        number = {assignment: a for a, assignment in enumerate(self.assignments)}
+        for learner, assignment in self.histories.several():
+            row = self.row_of.get(learner)
+            if row is None or assignment not in number:
+                continue
+            columns = self._by_assignment[number[assignment]]
+            present = [n for n in columns if table[row, n] != ABSENT]
             if not present:
                 continue
-            live = {keys[n]: _score(scores[n]) for n in present} if best else {}
-            choice = self.histories.choice(learner, assignment, live, self.policy.attempts)
-            kept = None
-            if choice is not None:
-                chosen[assignment] = choice
-                kept = choice.scores
-            for n in present:
-                score = _score(scores[n]) if kept is None else kept[keys[n]]
-                known = self._shared[n]
-                found = known.get(score)
-                if found is None:
-                    item = items[n]
-                    found = known[score] = {
-                        "assignment": assignment,
-                        "notebook": item.notebook,
-                        "cell": item.cell,
-                        "target_step": item.step,
-                        "score": score,
-                        "max_score": item.points,
-                    }
-                evidence[n] = found
-        return evidence, chosen
+            live = {self._keys[n]: _score(table[row, n]) for n in present}
+            choice = self.histories.choice(learner, assignment, live, "best")
+            self._chosen[(learner, assignment)] = choice
+            if choice.scores is not None:
+                for n in present:
+                    kept = choice.scores[self._keys[n]]
+                    counted[row, n] = PENDING if kept is None else kept
+        return counted
+
+
+class Span:
+    """The competence entries of a span of learners: ``codes[offset, c]`` picks learner
+    ``offset``'s (result, entry) of competence ``c`` from ``entries[c]``; ``submitted[offset, a]``
+    says whether they have grades in assignment ``a``; ``scores`` are the span's rows of the
+    scores that count."""
+
+    def __init__(
+        self,
+        competences: list[str],
+        entries: list[list[tuple[CompetenceResult, dict[str, Any]]]],
+        codes: np.ndarray,
+        submitted: np.ndarray,
+        scores: np.ndarray,
+    ) -> None:
+        self.scores = scores
+        self.names = competences
+        self.entries = entries
+        self.codes = codes
+        self.submitted = submitted
+
+    def competences(
+        self, offset: int
+    ) -> tuple[dict[str, CompetenceResult], dict[str, dict[str, Any]]]:
+        results = {}
+        entries = {}
+        codes = self.codes[offset].tolist()
+        for name, known, code in zip(self.names, self.entries, codes, strict=True):
+            results[name], entries[name] = known[code]
+        return results, entries
 
 
 def _score(value: float) -> float | None:
@@ -290,9 +404,10 @@ def iter_records(
     maker = RecordMaker(course, policy, progress=progress)
     bar = tqdm(total=len(maker), desc="records", unit=" learners", disable=_hidden(progress))
     with bar:
-        for number in range(len(maker)):
-            yield maker.record(number)
-            bar.update()
+        for start in range(0, len(maker), SPAN):
+            for record in maker.records(start, min(start + SPAN, len(maker))):
+                yield record
+                bar.update()
 
 
 def build_records(course: Course, policy: RollupPolicy | None = None) -> list[dict[str, Any]]:

@@ -13,13 +13,14 @@ no file. The completion file is removed just before the swap and written after i
 without it is refused by :class:`StoredRecords`, and the next run reports and replaces it.
 
 :func:`write_cohort` makes and writes the records of a national cohort on every core: each
-process writes the records of a span of learners and its part of each table, and the parts are
-joined in learner order at the end.
+process writes the record files of a span of learners and sends back the span's rows of each
+table, which the main process writes in learner order.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -34,7 +35,7 @@ import orjson
 
 from graders.errors import BdhvsError
 from graders.exports.paths_csv import PATH_COLUMNS, PATHS_CSV, path_rows
-from graders.exports.xapi import XAPI, statement_lines
+from graders.exports.xapi import XAPI, StatementLines
 from graders.forked import gc_paused, run_spans
 from graders.jsonschemas import full_check_due
 from graders.records import RecordMaker
@@ -94,6 +95,55 @@ def record_json(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
 
 
+class _Formatter:
+    """A record's file content and ``records.csv`` rows, equal to :func:`record_json` and
+    :func:`record_rows`, with each competence entry formatted once however many records share it
+    (:class:`graders.records.RecordMaker` shares them)."""
+
+    def __init__(self) -> None:
+        # id of an entry -> (the entry, kept so the id is not reused; its JSON; its records.csv
+        # columns from the competence on; its competence)
+        self._entries: dict[int, tuple[dict, orjson.Fragment, str, str]] = {}
+        self._buffer = io.StringIO()
+        self._csv = csv.writer(self._buffer, lineterminator="")
+
+    def json(self, record: dict[str, Any]) -> bytes:
+        competences = {c: self._entry(c, e)[1] for c, e in record["competences"].items()}
+        return record_json({**record, "competences": competences})
+
+    def rows(self, record: dict[str, Any]) -> tuple[str, int]:
+        """(the record's ``records.csv`` rows as text, how many)."""
+        learner = self._text((record["learner"], record["unit"] or ""))
+        rows = [f"{learner},{self._entry(c, e)[2]}\r\n" for c, e in record["competences"].items()]
+        return "".join(rows), len(rows)
+
+    def _entry(
+        self, competence: str, entry: dict[str, Any]
+    ) -> tuple[dict, orjson.Fragment, str, str]:
+        known = self._entries.get(id(entry))
+        if known is None or known[3] != competence:
+            columns = (
+                competence,
+                entry["name"],
+                entry["step"],
+                entry["step_code"] or "",
+                entry["score"],
+                entry["earned"],
+                entry["available"],
+                len(entry["pending"]),
+                len(entry["evidence"]),
+            )
+            known = (entry, orjson.Fragment(orjson.dumps(entry)), self._text(columns), competence)
+            self._entries[id(entry)] = known
+        return known
+
+    def _text(self, columns: tuple[Any, ...]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._csv.writerow(columns)
+        return self._buffer.getvalue()
+
+
 def write_records(
     records: Iterable[dict[str, Any]],
     out: Path,
@@ -104,8 +154,8 @@ def write_records(
     staging = _fresh_staging(out, say)
     try:
         with _Tables(staging, {RECORDS_CSV: CSV_COLUMNS}) as tables:
-            written = _write_part(records, staging, "part", first=0, home=None)
-            tables.append("part")
+            written, rows = _write_part(records, staging, first=0, home=None)
+            tables.write(rows)
         _swap(staging, out, written, [RECORDS_CSV])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -125,19 +175,18 @@ def write_cohort(
     actors' accounts live on ``home``), made by ``jobs`` processes at once."""
     staging = _fresh_staging(out, say)
 
-    def write_span(span: tuple[int, int]) -> Written:
-        records = (maker.record(number) for number in range(*span))
-        return _write_part(records, staging, _part_name(span), first=span[0], home=home)
+    def write_span(span: tuple[int, int]) -> tuple[Written, dict[str, bytes]]:
+        return _write_part(maker.records(*span), staging, first=span[0], home=home)
 
     headers = {RECORDS_CSV: CSV_COLUMNS, PATHS_CSV: PATH_COLUMNS, XAPI: None}
     try:
         written = Written()
         with _Tables(staging, headers) as tables:
-            for span, part in run_spans(
+            for _, (part, rows) in run_spans(
                 write_span, len(maker), jobs=jobs, largest=SPAN, desc="records", progress=progress
             ):
                 written.add(part)
-                tables.append(_part_name(span))  # while the other processes go on
+                tables.write(rows)  # while the other processes go on
         _swap(staging, out, written, list(headers))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -145,7 +194,12 @@ def write_cohort(
 
 
 class _Tables:
-    """The tables of a staging folder, each joined from its parts in learner order."""
+    """The tables of a staging folder, written in learner order from the rows of each span.
+
+    A span's rows come back from its process in memory rather than through a file: a national
+    cohort's tables are gigabytes, and writing them twice (parts, then the whole) was the
+    slowest part of the run.
+    """
 
     def __init__(self, staging: Path, headers: dict[str, tuple | None]) -> None:
         self.staging = staging
@@ -154,59 +208,63 @@ class _Tables:
 
     def __enter__(self) -> _Tables:
         for table, header in self.headers.items():
-            handle = self.files[table] = open(
-                self.staging / table, "w", newline="", encoding="utf-8"
-            )
+            handle = self.files[table] = open(self.staging / table, "wb")
             if header:
-                csv.writer(handle).writerow(header)
-            handle.flush()
+                handle.write(",".join(header).encode() + b"\r\n")
         return self
 
-    def append(self, name: str) -> None:
+    def write(self, rows: dict[str, bytes]) -> None:
         for table, handle in self.files.items():
-            part = self.staging / "parts" / f"{name}.{table}"
-            with open(part, "rb") as source:
-                shutil.copyfileobj(source, handle.buffer, 1 << 20)
-            part.unlink()
+            handle.write(rows[table])
 
     def __exit__(self, *exc: object) -> None:
         for handle in self.files.values():
             handle.close()
 
 
-def _part_name(span: tuple[int, int]) -> str:
-    return f"part-{span[0]:09d}"
-
-
 def _write_part(
-    records: Iterable[dict[str, Any]], staging: Path, name: str, *, first: int, home: str | None
-) -> Written:
-    """Write records into ``staging/learners`` and their table rows into ``staging/parts``;
-    the xAPI statements and path rows too when ``home`` is given."""
-    learners = staging / "learners"
-    parts = staging / "parts"
+    records: Iterable[dict[str, Any]], staging: Path, *, first: int, home: str | None
+) -> tuple[Written, dict[str, bytes]]:
+    """Write records into ``staging/learners``; return their ``records.csv`` rows and, when
+    ``home`` is given, their ``paths.csv`` rows and xAPI statements."""
+    learners = str(staging / "learners")
     written = Written()
-    with (
-        gc_paused(),
-        open(parts / f"{name}.{RECORDS_CSV}", "w", newline="", encoding="utf-8") as records_file,
-        open(parts / f"{name}.{PATHS_CSV}", "w", newline="", encoding="utf-8") as paths_file,
-        open(parts / f"{name}.{XAPI}", "wb") as xapi_file,
-    ):
-        record_writer = csv.writer(records_file)
-        path_writer = csv.writer(paths_file)
+    formatter = _Formatter()
+    statement_lines = StatementLines(home) if home is not None else None
+    csv_rows: list[str] = []
+    paths = io.StringIO()
+    path_writer = csv.writer(paths)
+    statements: list[bytes] = []
+    with gc_paused():
         for number, record in enumerate(records, first):
-            (learners / f"{record['learner']}.json").write_bytes(record_json(record))
-            rows = list(record_rows(record))
-            record_writer.writerows(rows)
-            written.csv_rows += len(rows)
+            _write_new(f"{learners}/{record['learner']}.json", formatter.json(record))
+            rows, count = formatter.rows(record)
+            csv_rows.append(rows)
+            written.csv_rows += count
             written.learners += 1
-            if home is None:
+            if statement_lines is None:
                 continue
             path_writer.writerows(path_rows(record))
-            lines = statement_lines(record, home, schema=full_check_due(number))
-            xapi_file.writelines(lines)
+            lines = statement_lines(record, schema=full_check_due(number))
+            statements += lines
             written.statements += len(lines)
-    return written
+    tables = {RECORDS_CSV: "".join(csv_rows).encode()}
+    if statement_lines is not None:
+        tables[PATHS_CSV] = paths.getvalue().encode()
+        tables[XAPI] = b"".join(statements)
+    return written, tables
+
+
+def _write_new(path: str, content: bytes) -> None:
+    """Write a new file: a national cohort's hundred thousand files are written without the
+    cost of path objects and buffered file objects."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _fresh_staging(out: Path, say: Callable[[str], None] | None) -> Path:
@@ -218,7 +276,6 @@ def _fresh_staging(out: Path, say: Callable[[str], None] | None) -> Path:
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     (staging / "learners").mkdir()
-    (staging / "parts").mkdir()
     return staging
 
 

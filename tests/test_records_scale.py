@@ -20,9 +20,11 @@ from graders.errors import BdhvsError
 from graders.exports.xapi import statements
 from graders.records import iter_records
 from graders.records_folder import COMPLETE, CSV_COLUMNS, StoredRecords, record_rows
+from graders.rollup import RollupPolicy
 from graders.sources import graded_items
 
 from conftest import REPO, run_bdhvs
+from resultkit import assert_results_are_the_records
 
 LEARNERS = 300
 AGREE = "records agree with nbgrader's API"
@@ -208,15 +210,15 @@ import os, sys
 from graders import cli
 from graders.records import RecordMaker
 
-made = RecordMaker.record
+made = RecordMaker.records
 parent = os.getpid()
 
-def dying(self, number):
-    if number == 150 and os.getpid() != parent:
+def dying(self, start, stop):
+    if start <= 150 < stop and os.getpid() != parent:
         os._exit(9)  # as the kernel's out-of-memory killer would end it
-    return made(self, number)
+    return made(self, start, stop)
 
-RecordMaker.record = dying
+RecordMaker.records = dying
 sys.exit(cli.main(sys.argv[1:]))
 """
 
@@ -268,3 +270,7 @@ def test_a_learner_id_that_is_not_a_pseudonymous_id_is_refused_by_name(course_co
     result = run_bdhvs("records", "--course", str(course_copy.root), "--out", str(tmp_path / "o"))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "'Nguyễn Văn A'" in result.stderr and "not pseudonymous ids" in result.stderr
+
+
+def test_report_results_equal_the_records_of_a_cohort_read_by_several_processes(course_copy):
+    assert_results_are_the_records(course_copy, RollupPolicy(), jobs=3)

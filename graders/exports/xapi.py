@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -101,10 +101,16 @@ def _actor(record: dict[str, Any], home: str) -> tuple[dict[str, Any], bytes]:
 
 
 def _statement_id(actor_json: bytes, body: _Body) -> str:
-    """A name-based UUID (version 5) of the statement's content: its actor's JSON with sorted
-    keys and the digest of everything else (made once for all learners with the same body)."""
+    """A name-based UUID (version 5, RFC 4122 variant) of the statement's content: its actor's
+    JSON with sorted keys and the digest of everything else (made once for all learners with
+    the same body). Formatted here rather than by :class:`uuid.UUID`, which takes longer than
+    the hash for a national cohort's millions of statements."""
     seed = STATEMENT_NAMESPACE.bytes + actor_json + body.digest
-    return str(uuid.UUID(bytes=hashlib.sha1(seed, usedforsecurity=False).digest()[:16], version=5))
+    digest = bytearray(hashlib.sha1(seed, usedforsecurity=False).digest()[:16])
+    digest[6] = digest[6] & 0x0F | 0x50
+    digest[8] = digest[8] & 0x3F | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _finish(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> dict[str, Any]:
@@ -113,27 +119,28 @@ def _finish(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> d
     return {"id": statement_id, "actor": actor, **body.value, "timestamp": timestamp}
 
 
-def _line(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> bytes:
+def _line(actor_json: bytes, body: _Body, timestamp: str) -> bytes:
     """:func:`_finish`'s statement as one line of JSON, from its parts' JSON."""
-    _, actor_json = _actor(record, home)
-    statement_id = _statement_id(actor_json, body).encode()
-    return (
-        b'{"id":"'
-        + statement_id
-        + b'","actor":'
-        + actor_json
-        + b","
-        + body.members
-        + b',"timestamp":'
-        + orjson.dumps(timestamp)
-        + b"}\n"
+    return b"".join(
+        (
+            b'{"id":"',
+            _statement_id(actor_json, body).encode(),
+            b'","actor":',
+            actor_json,
+            b",",
+            body.members,
+            b',"timestamp":',
+            orjson.dumps(timestamp),
+            b"}\n",
+        )
     )
 
 
-def _earned_at(entry: dict[str, Any], record: dict[str, Any]) -> str:
-    """When a competence's result was earned: its latest graded submission."""
+def _earned_at(record: dict[str, Any], assignments: Iterable[str]) -> str:
+    """When a competence's result was earned: the latest graded submission of the assignments
+    giving evidence for it."""
     status = record["assignments"]
-    times = {status[e["assignment"]].get("submitted_at") for e in entry["evidence"]}
+    times = [status[assignment].get("submitted_at") for assignment in assignments]
     return max((t for t in times if t), default=record["generated_at"])
 
 
@@ -172,11 +179,22 @@ def _competence_parts(
     record: dict[str, Any], competence: str, home: str
 ) -> tuple[_Body, str] | None:
     entry = record["competences"][competence]
+    body = _entry_body(entry, competence, home)
+    if body is None:
+        return None
+    return body, _earned_at(record, _evidence_assignments(entry))
+
+
+def _entry_body(entry: dict[str, Any], competence: str, home: str) -> _Body | None:
+    """The body of a competence entry's statement; None while nothing of it is graded."""
     if not entry["available"]:
         return None
     result = (entry["score"], entry["earned"], entry["available"], entry["step"])
-    body = _competence_body(home, competence, *result, not entry["pending"])
-    return body, _earned_at(entry, record)
+    return _competence_body(home, competence, *result, not entry["pending"])
+
+
+def _evidence_assignments(entry: dict[str, Any]) -> set[str]:
+    return {e["assignment"] for e in entry["evidence"]}
 
 
 @cache
@@ -267,14 +285,42 @@ def statements(records: Iterable[dict[str, Any]], home: str) -> list[dict[str, A
     return found
 
 
-def statement_lines(record: dict[str, Any], home: str, *, schema: bool) -> list[bytes]:
-    """The statements of one record as lines of ``xapi.jsonl``; when ``schema`` is true, the
-    lines are read back and checked against the schema."""
-    lines = [_line(record, home, *parts) for parts in _parts(record, home)]
-    if schema:
-        for line in lines:
-            validate_statement(orjson.loads(line))
-    return lines
+class StatementLines:
+    """The statements of records as lines of ``xapi.jsonl``, equal to :func:`statements`.
+
+    What a competence entry decides (its statement's body, the assignments of its evidence) is
+    made once per entry object however many records share it (records from
+    :class:`graders.records.RecordMaker` do); entries must not change while this is in use.
+    """
+
+    def __init__(self, home: str) -> None:
+        self.home = home
+        # id of an entry -> (the entry, kept so the id is not reused; its competence; its body;
+        # the assignments of its evidence)
+        self._entries: dict[int, tuple[dict, str, _Body | None, set[str]]] = {}
+
+    def __call__(self, record: dict[str, Any], *, schema: bool) -> list[bytes]:
+        """One record's lines; when ``schema`` is true they are read back and checked."""
+        _, actor_json = _actor(record, self.home)
+        lines = [_line(actor_json, *parts) for parts in self._parts(record)]
+        if schema:
+            for line in lines:
+                validate_statement(orjson.loads(line))
+        return lines
+
+    def _parts(self, record: dict[str, Any]) -> Iterator[tuple[_Body, str]]:
+        for competence, entry in record["competences"].items():
+            known = self._entries.get(id(entry))
+            if known is None or known[1] != competence:
+                body = _entry_body(entry, competence, self.home)
+                known = (entry, competence, body, _evidence_assignments(entry))
+                self._entries[id(entry)] = known
+            if known[2] is not None:
+                yield known[2], _earned_at(record, known[3])
+        for path_id in record["paths"]:
+            parts = _path_parts(record, path_id, self.home)
+            if parts is not None:
+                yield parts
 
 
 def validate_statement(statement: dict[str, Any], *, schema: bool = True) -> None:

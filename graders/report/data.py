@@ -1,106 +1,180 @@
-"""The cohort's records as the cohort report reads them, small enough for a national cohort.
+"""What the cohort report reads of the cohort's results, as arrays small enough for a national
+cohort.
 
-The records are made as ``bdhvs records`` makes them, a span of learners per process
-(:mod:`graders.forked`), and reduced to what the report shows: each keeps its learner, unit,
-competences (step, score, evidence), assignment statuses (without attempt details) and paths.
-Everything equal between learners is one shared object: a process sends each distinct object of
-its span once, and here each distinct content is kept once for the whole cohort, so 100,000
-learners take a few hundred MB instead of many GB. The shared objects must not be modified.
+The results are those of the records (:class:`graders.records.RecordMaker` makes both), but no
+record is made: each process takes a span of learners (:mod:`graders.forked`), looks up each
+learner's competence results among the span's distinct score patterns and returns arrays of
+steps, statuses and path completion. Only the learners the report lists one by one get a whole
+record.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from graders.course import Course
 from graders.forked import gc_paused, run_spans
+from graders.gradebook_query import ABSENT
 from graders.records import RecordMaker
 from graders.rollup import RollupPolicy
 
-SPAN = 2000  # learners a process reduces in one go
-ATTEMPT_FIELDS = ("attempt", "attempts", "submitted_at")
+SPAN = 5000  # learners a process summarises in one go
+#: A submission's status in :attr:`CohortResults.status`.
+STATUSES = ("not_submitted", "graded", "failed")
+NOT_A_TIME = np.datetime64("NaT").astype(np.int64)
 
 
-class _Pool:
-    """One object per distinct value, looked up by a key describing its content."""
+@dataclass
+class CohortResults:
+    """Every learner's results, row ``n`` being ``learners[n]``."""
 
-    def __init__(self) -> None:
-        self._objects: dict[Any, Any] = {}
+    learners: list[str]
+    units: list[str | None]
+    competences: list[str]
+    assignments: list[str]
+    paths: list[str]
+    steps: np.ndarray  # learner x competence: the step attained
+    pending: np.ndarray  # learner x competence: answers awaiting an instructor
+    scores: np.ndarray  # learner x competence: the share of available points earned
+    assessed: np.ndarray  # learner x competence: whether any points are available yet
+    status: np.ndarray  # learner x assignment: index in STATUSES
+    submission_scores: list[float]  # % of the points, of every graded submission with a score
+    problems: list[tuple[str, str, str]]  # (learner, assignment, message) of grading problems
+    met: np.ndarray  # learner x path: requirements met
+    required: list[int]  # per path: requirements
+    completed_at: np.ndarray  # learner x path: when completed (datetime64[s]); NaT otherwise
+    item_scores: np.ndarray  # learner x item: share of the item's points, NaN when not graded
+    items: list[Any]  # graders.sources.GradedItem of each item column
+    item_submitted: np.ndarray  # per item: whether any learner has a grade on it, pending or not
+    first: list[dict[str, Any]]  # the whole records of the first ``listed`` learners
 
-    def share(self, key: Any, make: Any) -> Any:
-        found = self._objects.get(key)
-        if found is None:
-            found = self._objects[key] = make()
-        return found
+    @property
+    def completed(self) -> np.ndarray:
+        return self.met == np.array(self.required)
 
 
-def report_records(
-    course: Course, policy: RollupPolicy, *, jobs: int = 1, progress: bool | None = False
-) -> list[dict[str, Any]]:
-    """Every learner's record, in learner order, reduced and shared as described above."""
+def cohort_results(
+    course: Course,
+    policy: RollupPolicy,
+    *,
+    listed: int,
+    jobs: int = 1,
+    progress: bool | None = False,
+) -> CohortResults:
+    """The results of every learner of ``course``; whole records for the first ``listed``."""
     maker = RecordMaker(course, policy, jobs=jobs, progress=progress)
-
-    def reduce_span(span: tuple[int, int]) -> list[dict[str, Any]]:
-        pool = _Pool()
-        with gc_paused():
-            return [_reduced(maker.record(number), pool) for number in range(*span)]
-
-    cohort = _Pool()
-    records: list[dict[str, Any]] = []
+    paths = maker.framework.paths
+    parts = []
     with gc_paused():
-        for _, reduced in run_spans(
-            reduce_span, len(maker), jobs=jobs, largest=SPAN, desc="report", progress=progress
+        for _, part in run_spans(
+            lambda span: _summarised(maker, *span),
+            len(maker),
+            jobs=jobs,
+            largest=SPAN,
+            desc="report",
+            progress=progress,
         ):
-            records += _shared_across_spans(reduced, cohort)
-    return records
+            parts.append(part)
+        first = list(maker.records(0, min(listed, len(maker))))
+    columns = [n for n, item in enumerate(maker.table.items) if item.competences]
+    points = np.array([maker.table.items[n].points for n in columns], dtype=float)
+    counted = maker.counted[:, columns]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        item_scores = np.where(counted >= 0, counted / points, np.nan)
+    learner_items = np.full((len(maker), len(columns)), np.nan)
+    known = maker.table_rows >= 0
+    learner_items[known] = item_scores[maker.table_rows[known]]
+
+    def joined(name: str) -> np.ndarray:
+        arrays = [part[name] for part in parts]
+        return np.concatenate(arrays) if arrays else np.zeros((0,))
+
+    return CohortResults(
+        learners=maker.learners,
+        units=[maker.roster.get(learner) or None for learner in maker.learners],
+        competences=maker.assessed,
+        assignments=maker.assignments,
+        paths=[p.id for p in paths],
+        steps=joined("steps"),
+        pending=joined("pending"),
+        scores=joined("scores"),
+        assessed=joined("assessed"),
+        status=joined("status"),
+        submission_scores=[s for part in parts for s in part["submission_scores"]],
+        problems=[p for part in parts for p in part["problems"]],
+        met=joined("met"),
+        required=[len(p.requirements) for p in paths],
+        completed_at=joined("completed_at"),
+        item_scores=learner_items,
+        items=[maker.table.items[n] for n in columns],
+        item_submitted=(counted != ABSENT).any(axis=0),
+        first=first,
+    )
 
 
-def _reduced(record: dict[str, Any], pool: _Pool) -> dict[str, Any]:
-    """What the report reads of one record; competence entries are already shared objects
-    (:class:`graders.records.RecordMaker`), statuses and paths are shared here by content."""
-    assignments = {}
-    for name, status in record["assignments"].items():
-        kept = {k: v for k, v in status.items() if k not in ATTEMPT_FIELDS}
-        assignments[name] = pool.share(_frozen(kept), lambda kept=kept: kept)
-    paths = {
-        name: pool.share(_frozen(entry), lambda entry=entry: entry)
-        for name, entry in record["paths"].items()
-    }
+def _summarised(maker: RecordMaker, start: int, stop: int) -> dict[str, Any]:
+    """The arrays of :class:`CohortResults` for ``maker.learners[start:stop]``."""
+    span = maker.span(start, stop)
+    count = stop - start
+    width = len(maker.assessed)
+    steps = np.zeros((count, width), dtype=np.int16)
+    pending = np.zeros((count, width), dtype=np.int32)
+    scores = np.zeros((count, width))
+    assessed = np.zeros((count, width), dtype=bool)
+    for c, entries in enumerate(span.entries):
+        codes = span.codes[:, c]
+        steps[:, c] = np.array([result.step for result, _ in entries])[codes]
+        pending[:, c] = np.array([len(entry["pending"]) for _, entry in entries])[codes]
+        scores[:, c] = np.array([result.score for result, _ in entries])[codes]
+        assessed[:, c] = np.array([result.available > 0 for result, _ in entries])[codes]
+
+    status = np.where(span.submitted, STATUSES.index("graded"), STATUSES.index("not_submitted"))
+    submission_scores: list[float] = []
+    problems: list[tuple[str, str, str]] = []
+    for offset, learner in enumerate(maker.learners[start:stop]):
+        reported = maker.status.get(learner)
+        if not reported:
+            continue
+        for a, assignment in enumerate(maker.assignments):
+            entry = reported.get(assignment)
+            if entry is None:
+                continue
+            kind = entry["status"]
+            status[offset, a] = STATUSES.index(kind) if kind in STATUSES else 0
+            if kind == "failed":
+                problems.append((learner, assignment, entry.get("message", "")))
+            problems.extend((learner, assignment, flag) for flag in entry.get("flags", []))
+            if kind == "graded" and entry.get("max_score"):
+                submission_scores.append(100 * entry["score"] / entry["max_score"])
+
+    paths = maker.framework.paths
+    met = np.zeros((count, len(paths)), dtype=np.int16)
+    completed_at = np.full((count, len(paths)), np.datetime64("NaT"), dtype="datetime64[s]")
+    times = maker.submission_times(start, stop, span.submitted)
+    position = {c: n for n, c in enumerate(maker.assessed)}
+    for p, path in enumerate(paths):
+        assessed_needs = [r for r in path.requirements if r.competence in position]
+        for need in assessed_needs:
+            met[:, p] += steps[:, position[need.competence]] >= need.step
+        if len(assessed_needs) < len(path.requirements):
+            continue  # a requirement nothing assesses: nobody completes the path
+        done = met[:, p] == len(path.requirements)
+        evidence = maker.evidence_in(span, [position[r.competence] for r in path.requirements])
+        # NaT is the least 64-bit integer: the latest time is the greatest, NaT if none
+        latest = np.where(evidence, times.view(np.int64), NOT_A_TIME)
+        latest = latest.max(axis=1, initial=NOT_A_TIME)
+        completed_at[:, p] = np.where(done, latest, NOT_A_TIME).view("datetime64[s]")
     return {
-        "learner": record["learner"],
-        "unit": record["unit"],
-        "competences": record["competences"],
-        "assignments": assignments,
-        "paths": paths,
+        "steps": steps,
+        "pending": pending,
+        "scores": scores,
+        "assessed": assessed,
+        "status": status.astype(np.int8),
+        "submission_scores": submission_scores,
+        "problems": problems,
+        "met": met,
+        "completed_at": completed_at,
     }
-
-
-def _shared_across_spans(records: list[dict[str, Any]], cohort: _Pool) -> list[dict[str, Any]]:
-    """Replace each distinct object of one span's records by the cohort's object of the same
-    content; the key of an object is made once per span, not once per learner."""
-    canonical: dict[int, Any] = {}
-
-    def shared(value: Any, key: Any) -> Any:
-        found = canonical.get(id(value))
-        if found is None:
-            found = canonical[id(value)] = cohort.share(key(value), lambda: value)
-        return found
-
-    for record in records:
-        record["competences"] = {
-            name: shared(entry, _entry_key) for name, entry in record["competences"].items()
-        }
-        record["assignments"] = {
-            name: shared(status, _frozen) for name, status in record["assignments"].items()
-        }
-        record["paths"] = {name: shared(entry, _frozen) for name, entry in record["paths"].items()}
-    return records
-
-
-def _entry_key(entry: dict[str, Any]) -> tuple:
-    evidence = tuple(tuple(e.values()) for e in entry["evidence"])
-    return ("c", *(_frozen({k: v for k, v in entry.items() if k != "evidence"})), evidence)
-
-
-def _frozen(entry: dict[str, Any]) -> tuple:
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in entry.items())

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
-from statistics import mean
 from typing import Any
 
 import numpy as np
@@ -16,7 +14,7 @@ from curriculum.modules import load_modules
 from graders.course import Course
 from graders.integrity.report_section import integrity_section
 from graders.report import plots
-from graders.report.data import report_records
+from graders.report.data import STATUSES, CohortResults, cohort_results
 from graders.report.targets import progress_section
 from graders.rollup import RollupPolicy
 from graders.roster import read_roster_paths
@@ -124,71 +122,33 @@ LABELS = {
 LIST_ROWS = 500
 
 
-def _shown(rows: list, labels: dict[str, str]) -> str:
+def _shown(total: int, labels: dict[str, str]) -> str:
     """The note under a list cut to :data:`LIST_ROWS` rows; empty when it is whole."""
-    if len(rows) <= LIST_ROWS:
+    if total <= LIST_ROWS:
         return ""
-    return labels["shown"].format(shown=LIST_ROWS, total=len(rows))
+    return labels["shown"].format(shown=LIST_ROWS, total=total)
 
 
-def _all_attained(record: dict[str, Any]) -> bool:
-    return all(entry["step"] > 0 for entry in record["competences"].values())
-
-
-def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Difficulty and upper-lower discrimination of every graded item, from the records.
-
-    Scores go into a learners x items table; a competence entry shared by many records (see
-    ``graders.report.data``) is read once and set for all its learners at once, so a national
-    cohort takes seconds.
-    """
-    meta: dict[tuple[str, str, str], dict[str, Any]] = {}
-    columns: dict[tuple[str, str, str], int] = {}
-    learners_of: dict[int, list[int]] = {}  # id of a shared competence entry -> its rows
-    entries: dict[int, tuple[str, dict[str, Any]]] = {}
-    for row, record in enumerate(records):
-        for competence, entry in record["competences"].items():
-            rows = learners_of.get(id(entry))
-            if rows is None:
-                rows = learners_of[id(entry)] = []
-                entries[id(entry)] = (competence, entry)
-            rows.append(row)
-    scored: list[tuple[list[int], list[int], list[float]]] = []
-    for key, (competence, entry) in entries.items():
-        places, values = [], []
-        for e in entry["evidence"]:
-            item = (e["assignment"], e["notebook"], e["cell"])
-            info = meta.setdefault(
-                item, {"competences": set(), "target": e["target_step"], "manual": False}
-            )
-            info["competences"].add(competence)
-            column = columns.setdefault(item, len(columns))
-            if e["score"] is not None:
-                places.append(column)
-                values.append(e["score"] / e["max_score"])
-        if places:
-            scored.append((learners_of[key], places, values))
-    table = np.full((len(records), max(1, len(columns))), np.nan)
-    for rows, places, values in scored:  # every learner sharing an entry at once
-        table[np.ix_(rows, places)] = values
+def item_analysis(results: CohortResults) -> list[dict[str, Any]]:
+    """Difficulty and upper-lower discrimination of every item some learner submitted."""
+    table = results.item_scores
     graded = ~np.isnan(table)
     ranked = np.flatnonzero(graded.any(axis=1))
     totals = np.nansum(table[ranked], axis=1)
     ranked = ranked[np.argsort(-totals, kind="stable")]
     group = max(1, round(0.27 * len(ranked)))
-    top = np.zeros(len(records), dtype=bool)
-    bottom = np.zeros(len(records), dtype=bool)
+    top = np.zeros(len(table), dtype=bool)
+    bottom = np.zeros(len(table), dtype=bool)
     top[ranked[:group]] = True
     bottom[ranked[-group:] if len(ranked) else []] = True
     rows = []
-    for key in sorted(meta):
-        column = columns[key]
+    for column, item in enumerate(results.items):
+        if not results.item_submitted[column]:
+            continue
         mask = graded[:, column]
         values = table[mask, column]
         upper = table[mask & top, column]
         lower = table[mask & bottom, column]
-        difficulty = 100 * float(values.mean()) if values.size else None
-        discrimination = float(upper.mean() - lower.mean()) if upper.size and lower.size else None
         note = ""
         if values.size and values.max() == 0:
             note = "nobody"
@@ -196,16 +156,18 @@ def item_analysis(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             note = "everybody"
         rows.append(
             {
-                "item": "/".join(key),
-                "competences": ", ".join(sorted(meta[key]["competences"])),
-                "target": meta[key]["target"],
-                "difficulty": difficulty,
-                "discrimination": discrimination,
+                "item": f"{item.assignment}/{item.notebook}/{item.cell}",
+                "competences": ", ".join(sorted(item.competences)),
+                "target": item.step,
+                "difficulty": 100 * float(values.mean()) if values.size else None,
+                "discrimination": (
+                    float(upper.mean() - lower.mean()) if upper.size and lower.size else None
+                ),
                 "note": note,
                 "graded": int(values.size),
             }
         )
-    return rows
+    return sorted(rows, key=lambda row: row["item"].split("/"))
 
 
 def next_modules(record: dict[str, Any], lang: str) -> str:
@@ -213,6 +175,49 @@ def next_modules(record: dict[str, Any], lang: str) -> str:
     gaps = {c for c, entry in record["competences"].items() if entry["step"] == 0}
     titles = [m.title(lang) for m in load_modules() if gaps.intersection(m.competences)]
     return "; ".join(titles)
+
+
+def _group_records(
+    results: CohortResults, learner_paths: dict[str, str], default_path: str
+) -> list[dict[str, Any]]:
+    """Each learner with the progress on their target group's path, as
+    :func:`graders.report.targets.progress_section` reads it."""
+    column = {path: n for n, path in enumerate(results.paths)}
+    completed = results.completed.tolist()
+    met = results.met.tolist()
+    stamps = np.char.add(np.datetime_as_string(results.completed_at, unit="s"), "+00:00").tolist()
+    found = []
+    for n, learner in enumerate(results.learners):
+        group = learner_paths.get(learner, default_path)
+        p = column[group]
+        done = completed[n][p]
+        entry = {
+            "completed": done,
+            "met": met[n][p],
+            "required": results.required[p],
+            "completed_at": stamps[n][p] if done and not stamps[n][p].startswith("NaT") else None,
+        }
+        found.append({"learner": learner, "unit": results.units[n], "paths": {group: entry}})
+    return found
+
+
+def _at_risk(results: CohortResults, labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Learners whose submission could not be graded, or who attained no step in more than
+    half of the assessed competences although graded."""
+    failed = (results.status == STATUSES.index("failed")).any(axis=1)
+    graded = (results.status == STATUSES.index("graded")).any(axis=1)
+    missing = (results.steps == 0).sum(axis=1)
+    total = len(results.competences)
+    weak = graded & (missing > total / 2) if total else np.zeros_like(graded)
+    found = []
+    for n in np.flatnonzero(failed | weak).tolist():
+        unit = results.units[n] or ""
+        if failed[n]:
+            found.append((results.learners[n], unit, labels["not_gradable"]))
+        else:
+            reason = labels["weak"].format(n=int(missing[n]), total=total)
+            found.append((results.learners[n], unit, reason))
+    return found
 
 
 def report_context(
@@ -226,80 +231,42 @@ def report_context(
     progress: bool | None = False,
 ) -> dict[str, Any]:
     """Everything the template shows; ``on`` (default: today) decides which targets are due.
-    ``jobs`` processes make the records."""
+    ``jobs`` processes summarise the learners."""
     labels = LABELS[lang]
     framework = load_framework()
-    records = report_records(course, policy, jobs=jobs, progress=progress)
-    assessed = list(records[0]["competences"]) if records else []
+    results = cohort_results(course, policy, listed=LIST_ROWS, jobs=jobs, progress=progress)
+    learners = len(results.learners)
+    assessed = results.competences if learners else []
     comp_label = {c: f"{c} {framework.competence(c).name(lang)}" for c in assessed}
 
-    thresholds = [1, 2]
-    learners_at: Counter[tuple[str, int]] = Counter()  # (competence, step) -> learners
-    for record in records:
-        for competence, entry in record["competences"].items():
-            learners_at[competence, entry["step"]] += 1
-    shares = (
-        {
-            labels["step_at_least"].format(step=t): [
-                sum(n for (c2, step), n in learners_at.items() if c2 == c and step >= t)
-                / len(records)
-                for c in assessed
-            ]
-            for t in thresholds
-        }
-        if records
-        else {}
-    )
-
-    step_counts: Counter[int] = Counter()
-    for (_, step), n in learners_at.items():
-        step_counts[step] += n
-    steps = list(range(0, max(step_counts, default=0) + 1))
+    shares = {
+        labels["step_at_least"].format(step=t): (results.steps >= t).mean(axis=0).tolist()
+        for t in (1, 2)
+        if learners
+    }
+    step_counts = np.bincount(results.steps.ravel(), minlength=1) if learners else np.zeros(1)
+    steps = list(range(len(step_counts)))
 
     known_paths = {p.id for p in framework.paths}
     learner_paths = read_roster_paths(course.roster_path, known_paths)
     today = on or datetime.now(UTC).date()
-    progress = progress_section(records, learner_paths, default_path, lang, today)
+    group_records = _group_records(results, learner_paths, default_path)
+    progress = progress_section(group_records, learner_paths, default_path, lang, today)
 
-    submission_scores = [
-        100 * status["score"] / status["max_score"]
-        for r in records
-        for status in r["assignments"].values()
-        if status.get("status") == "graded" and status.get("max_score")
-    ]
+    submission_scores = results.submission_scores
     if not submission_scores:
-        submission_scores = [
-            100 * mean(e["score"] for e in r["competences"].values())
-            for r in records
-            if any(e["available"] for e in r["competences"].values())
-        ]
+        some = results.assessed.any(axis=1)
+        submission_scores = (100 * results.scores[some].mean(axis=1)).tolist()
 
-    problems = []
-    at_risk = []
-    for record in records:
-        failed = False
-        for assignment, status in record["assignments"].items():
-            if status["status"] == "failed":
-                failed = True
-                problems.append((record["learner"], assignment, status.get("message", "")))
-            for flag in status.get("flags", []):
-                problems.append((record["learner"], assignment, flag))
-        missing = sum(entry["step"] == 0 for entry in record["competences"].values())
-        graded = any(s["status"] == "graded" for s in record["assignments"].values())
-        if failed:
-            at_risk.append((record["learner"], record["unit"] or "", labels["not_gradable"]))
-        elif graded and assessed and missing > len(assessed) / 2:
-            reason = labels["weak"].format(n=missing, total=len(assessed))
-            at_risk.append((record["learner"], record["unit"] or "", reason))
-
+    at_risk = _at_risk(results, labels)
     figures = []
-    if records and assessed:
+    if learners and assessed:
         figures.append(
             plots.attainment_bars([comp_label[c] for c in assessed], shares, labels["attainment"])
         )
         figures.append(
             plots.step_distribution(
-                steps, [step_counts[s] for s in steps], labels["steps"], labels["step"]
+                steps, [int(step_counts[s]) for s in steps], labels["steps"], labels["step"]
             )
         )
     if submission_scores:
@@ -309,6 +276,8 @@ def report_context(
             )
         )
 
+    first = results.first
+    all_attained = int((results.steps > 0).all(axis=1).sum()) if assessed else 0
     return {
         "lang": lang,
         "t": labels,
@@ -316,36 +285,27 @@ def report_context(
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "policy": labels["policy"].format(pct=round(100 * policy.mastery)),
         "summary": [
-            (labels["learners"], len(records)),
-            (
-                labels["graded"],
-                sum(s["status"] == "graded" for r in records for s in r["assignments"].values()),
-            ),
-            (
-                labels["failed"],
-                sum(s["status"] == "failed" for r in records for s in r["assignments"].values()),
-            ),
-            (
-                labels["pending"],
-                sum(len(e["pending"]) for r in records for e in r["competences"].values()),
-            ),
-            (labels["all_attained"], sum(_all_attained(r) for r in records if assessed)),
+            (labels["learners"], learners),
+            (labels["graded"], int((results.status == STATUSES.index("graded")).sum())),
+            (labels["failed"], int((results.status == STATUSES.index("failed")).sum())),
+            (labels["pending"], int(results.pending.sum())),
+            (labels["all_attained"], all_attained),
         ],
         "figures": figures,
         "progress": progress,
-        "items": item_analysis(records),
+        "items": item_analysis(results),
         "integrity": integrity_section(course, lang),
-        "problems": problems[:LIST_ROWS],
+        "problems": results.problems[:LIST_ROWS],
         "at_risk": at_risk[:LIST_ROWS],
         "shown": {
-            "problems": _shown(problems, labels),
-            "at_risk": _shown(at_risk, labels),
-            "records": _shown(records, labels),
+            "problems": _shown(len(results.problems), labels),
+            "at_risk": _shown(len(at_risk), labels),
+            "records": _shown(learners, labels),
         },
         "assessed": assessed,
         "comp_label": comp_label,
-        "records": records[:LIST_ROWS],
-        "next_modules": {r["learner"]: next_modules(r, lang) for r in records[:LIST_ROWS]},
+        "records": first,
+        "next_modules": {r["learner"]: next_modules(r, lang) for r in first},
     }
 
 

@@ -1,0 +1,49 @@
+"""Checks that the cohort report's arrays (graders.report.data) say what the records say."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+
+from graders.course import Course
+from graders.records import build_records
+from graders.report.data import STATUSES, cohort_results
+from graders.rollup import RollupPolicy
+
+
+def assert_results_are_the_records(course: Course, policy: RollupPolicy, jobs: int) -> None:
+    records = build_records(course, policy)
+    results = cohort_results(course, policy, listed=3, jobs=jobs)
+    assert results.learners == [r["learner"] for r in records]
+    assert [r["unit"] for r in records] == results.units
+    column_of = {(i.assignment, i.notebook, i.cell): n for n, i in enumerate(results.items)}
+    for n, record in enumerate(records):
+        for c, name in enumerate(results.competences):
+            entry = record["competences"][name]
+            assert results.steps[n, c] == entry["step"], (record["learner"], name)
+            assert results.pending[n, c] == len(entry["pending"])
+            assert results.scores[n, c] == entry["score"]
+            assert results.assessed[n, c] == (entry["available"] > 0)
+            for e in entry["evidence"]:
+                shown = results.item_scores[n, column_of[e["assignment"], e["notebook"], e["cell"]]]
+                if e["score"] is None:
+                    assert np.isnan(shown)
+                else:
+                    assert shown == e["score"] / e["max_score"]
+        for a, assignment in enumerate(results.assignments):
+            kind = record["assignments"][assignment]["status"]
+            assert STATUSES[results.status[n, a]] == kind, (record["learner"], assignment)
+        for p, path in enumerate(results.paths):
+            entry = record["paths"][path]
+            assert results.met[n, p] == entry["met"]
+            assert results.completed[n, p] == entry["completed"]
+            when = results.completed_at[n, p]
+            if entry["completed"] and entry["completed_at"]:
+                expected = datetime.fromisoformat(entry["completed_at"]).replace(tzinfo=None)
+                assert when == np.datetime64(expected, "s"), (record["learner"], path)
+            else:
+                assert np.isnat(when)
+    for made, listed in zip(records, results.first, strict=False):
+        assert {**listed, "generated_at": ""} == {**made, "generated_at": ""}
+    assert len(results.first) == min(3, len(records))
