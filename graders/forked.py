@@ -60,13 +60,22 @@ class Started(Generic[Piece, Result]):
     :meth:`results` yields their results in order. With ``jobs=1`` they run in :meth:`results`.
     """
 
-    def __init__(self, work: Callable[[Piece], Result], pieces: Sequence[Piece], jobs: int):
+    def __init__(
+        self,
+        work: Callable[[Piece], Result],
+        pieces: Sequence[Piece],
+        jobs: int,
+        *,
+        alone: bool = False,
+    ):
+        """``alone``: a single piece runs in a process of its own too (with ``jobs`` > 1),
+        so that this one goes on meanwhile."""
         global _work
         self.work = work
         self.pieces = list(pieces)
         self._executor: ProcessPoolExecutor | None = None
         self._running: Iterator[Result] | None = None
-        if jobs > 1 and len(self.pieces) > 1:
+        if jobs > 1 and (len(self.pieces) > 1 or alone):
             _work = work
             gc.freeze()  # the workers inherit these objects: collecting them would copy them
             try:

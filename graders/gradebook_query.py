@@ -174,7 +174,7 @@ GRADES_SQL = (
 
 
 def _submitted_rows(engine: Engine, assignments: list[str], row: dict[str, int]):
-    """submitted notebook id -> (the learner's row in the table, the learner)."""
+    """submitted notebook id -> the learner's row in the table."""
     query = (
         select(SubmittedNotebook.id, SubmittedAssignment.student_id)
         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
@@ -182,7 +182,7 @@ def _submitted_rows(engine: Engine, assignments: list[str], row: dict[str, int])
         .where(Assignment.name.in_(assignments))
     )
     return {
-        notebook: (row[learner], learner)
+        notebook: row[learner]
         for chunk in driver_rows(engine, query)
         for notebook, learner in chunk
     }
@@ -212,7 +212,7 @@ def driver_rows(engine: Engine, query: Select | str) -> Iterator[list[tuple]]:
 def _fill(
     db_url: str,
     cells: dict,
-    notebooks: dict[str, tuple[int, str]],
+    notebooks: dict[str, int],
     table: ScoreTable,
     where: str | None,
 ) -> tuple[Counter[str], list[str], int]:
@@ -226,8 +226,8 @@ def _fill(
     try:
         for chunk in driver_rows(engine, GRADES_SQL + (f" WHERE {where}" if where else "")):
             for notebook, cell_id, score in chunk:
-                submitted = notebooks.get(notebook)
-                if submitted is None:
+                learner = notebooks.get(notebook)
+                if learner is None:
                     continue  # a submission of an assignment not in this course's sources
                 place = cells.get(cell_id)
                 if place.__class__ is not int:
@@ -236,8 +236,9 @@ def _fill(
                 if score is None:
                     score = PENDING
                 elif score < 0.0:
-                    negative.append(f"{submitted[1]}: {table.items[place].cell} = {score:g}")
-                scores[submitted[0] * width + place] = score
+                    cell = table.items[place].cell
+                    negative.append(f"{table.learners[learner]}: {cell} = {score:g}")
+                scores[learner * width + place] = score
             count += len(chunk)
     finally:
         engine.dispose()

@@ -26,7 +26,7 @@ from curriculum.framework import load_framework
 from graders.attempts import Choice, read_attempts
 from graders.course import Course
 from graders.errors import BdhvsError
-from graders.forked import gc_paused
+from graders.forked import Started, gc_paused
 from graders.gradebook_query import ABSENT, PENDING, ScoresBeingRead
 from graders.grading.grade import read_outcomes
 from graders.jsonschemas import full_check_due
@@ -138,11 +138,16 @@ class RecordMaker:
             self.assignments = assignments
             items = graded_items(course.source_dir, assignments)
             self.assessed = sorted({c for i in items for c in i.competences}, key=_competence_order)
-            reading = ScoresBeingRead(course.db_url, items, jobs)  # meanwhile, the rest:
+            # The grading reports are read in a process of their own, while this one prepares
+            # the reading of the grades, which the other processes then do.
+            reports = Started(
+                lambda _: assignment_status(course, assignments), [0], jobs, alone=True
+            )
+            reading = ScoresBeingRead(course.db_url, items, jobs)  # meanwhile, the attempts:
             self.histories = read_attempts(
                 course.db_url, assignments, with_scores=self.policy.attempts == "best"
             )
-            self.status = assignment_status(course, assignments)
+            (self.status,) = reports.results(desc="grading reports", unit=" assignments")
             self.table = reading.table(progress)
             self.roster = read_roster(course.roster_path)
             self.row_of = {learner: n for n, learner in enumerate(self.table.learners)}
@@ -177,9 +182,9 @@ class RecordMaker:
     def __len__(self) -> int:
         return len(self.learners)
 
-    def records(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
-        """The records of ``self.learners[start:stop]``, each checked against the schema as
-        :func:`graders.jsonschemas.full_check_due` says."""
+    def records(self, start: int, stop: int, *, check: bool = True) -> Iterator[dict[str, Any]]:
+        """The records of ``self.learners[start:stop]``; with ``check``, checked against the
+        schema as :func:`graders.jsonschemas.full_check_due` says."""
         span = self.span(start, stop)
         framework, policy = self.framework, self.policy
         policy_entry = {"mastery": policy.mastery, "attempts": policy.attempts}
@@ -198,7 +203,7 @@ class RecordMaker:
                 "assignments": learner_status,
                 "paths": self.path_entries(results, submitted_at),
             }
-            if full_check_due(number):  # made by the same code from checked inputs
+            if check and full_check_due(number):  # made by the same code from checked inputs
                 validate_record(record)
             yield record
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from curriculum.framework import LearningPath
@@ -60,6 +61,11 @@ class CompetenceResult:
     @property
     def pending(self) -> list[Evidence]:
         return [e for e in self.evidence if e["score"] is None]
+
+    @cached_property
+    def assignments(self) -> frozenset[str]:
+        """The assignments giving evidence; kept, as a result serves many learners."""
+        return frozenset(e["assignment"] for e in self.evidence)
 
 
 @dataclass(frozen=True)
@@ -134,9 +140,9 @@ def path_progress(
     )
     dates = (
         [
-            submitted_at.get(e["assignment"])
+            submitted_at.get(assignment)
             for r in path.requirements
-            for e in results[r.competence].evidence
+            for assignment in results[r.competence].assignments
         ]
         if submitted_at and not missing
         else []

@@ -144,6 +144,22 @@ def test_a_grade_for_a_cell_gone_from_the_sources_is_named_and_nothing_is_writte
     assert not (out / "learners").exists() and not (out / COMPLETE).exists()
 
 
+def test_a_negative_score_is_named_with_its_learner_and_nothing_is_written(course_copy, tmp_path):
+    item = graded_items(course_copy.source_dir, course_copy.assignments())[0]
+    with Gradebook(course_copy.db_url) as gradebook:
+        learner = sorted(s.id for s in gradebook.students)[7]
+        grade = gradebook.find_grade(item.cell, item.notebook, item.assignment, learner)
+        grade.manual_score = -2
+        gradebook.db.commit()
+    out = tmp_path / "out"
+    result = run_bdhvs(
+        "records", "--course", str(course_copy.root), "--out", str(out), "--jobs", "2"
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "negative scores" in result.stderr and f"{learner}: {item.cell} = -2" in result.stderr
+    assert not (out / "learners").exists()
+
+
 def test_a_competence_unknown_to_the_framework_is_a_clear_error(course_copy, tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()

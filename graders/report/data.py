@@ -78,7 +78,8 @@ def cohort_results(
             progress=progress,
         ):
             parts.append(part)
-        first = list(maker.records(0, min(listed, len(maker))))
+        # shown, not written: the records bdhvs records writes are the ones checked
+        first = list(maker.records(0, min(listed, len(maker)), check=False))
     columns = [n for n, item in enumerate(maker.table.items) if item.competences]
     points = np.array([maker.table.items[n].points for n in columns], dtype=float)
     counted = maker.counted[:, columns]

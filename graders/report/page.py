@@ -130,44 +130,50 @@ def _shown(total: int, labels: dict[str, str]) -> str:
 
 
 def item_analysis(results: CohortResults) -> list[dict[str, Any]]:
-    """Difficulty and upper-lower discrimination of every item some learner submitted."""
+    """Difficulty and upper-lower discrimination of every item some learner submitted, each a
+    column operation over the learners x items table."""
     table = results.item_scores
     graded = ~np.isnan(table)
     ranked = np.flatnonzero(graded.any(axis=1))
     totals = np.nansum(table[ranked], axis=1)
     ranked = ranked[np.argsort(-totals, kind="stable")]
     group = max(1, round(0.27 * len(ranked)))
-    top = np.zeros(len(table), dtype=bool)
-    bottom = np.zeros(len(table), dtype=bool)
-    top[ranked[:group]] = True
-    bottom[ranked[-group:] if len(ranked) else []] = True
+    upper = _column_means(table[ranked[:group]])
+    lower = _column_means(table[ranked[-group:]])
+    means = _column_means(table)
+    counts = graded.sum(axis=0)
+    lowest = np.where(graded, table, np.inf).min(axis=0, initial=np.inf)
+    highest = np.where(graded, table, -np.inf).max(axis=0, initial=-np.inf)
     rows = []
     for column, item in enumerate(results.items):
         if not results.item_submitted[column]:
             continue
-        mask = graded[:, column]
-        values = table[mask, column]
-        upper = table[mask & top, column]
-        lower = table[mask & bottom, column]
         note = ""
-        if values.size and values.max() == 0:
+        if counts[column] and highest[column] == 0:
             note = "nobody"
-        elif values.size and values.min() == 1:
+        elif counts[column] and lowest[column] == 1:
             note = "everybody"
+        both = not np.isnan(upper[column]) and not np.isnan(lower[column])
         rows.append(
             {
                 "item": f"{item.assignment}/{item.notebook}/{item.cell}",
                 "competences": ", ".join(sorted(item.competences)),
                 "target": item.step,
-                "difficulty": 100 * float(values.mean()) if values.size else None,
-                "discrimination": (
-                    float(upper.mean() - lower.mean()) if upper.size and lower.size else None
-                ),
+                "difficulty": 100 * float(means[column]) if counts[column] else None,
+                "discrimination": float(upper[column] - lower[column]) if both else None,
                 "note": note,
-                "graded": int(values.size),
+                "graded": int(counts[column]),
             }
         )
     return sorted(rows, key=lambda row: row["item"].split("/"))
+
+
+def _column_means(table: np.ndarray) -> np.ndarray:
+    """The mean of each column over its graded (not NaN) cells; NaN for a column without any."""
+    counts = (~np.isnan(table)).sum(axis=0)
+    sums = np.nansum(table, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
 def next_modules(record: dict[str, Any], lang: str) -> str:
@@ -183,22 +189,29 @@ def _group_records(
     """Each learner with the progress on their target group's path, as
     :func:`graders.report.targets.progress_section` reads it."""
     column = {path: n for n, path in enumerate(results.paths)}
-    completed = results.completed.tolist()
-    met = results.met.tolist()
-    stamps = np.char.add(np.datetime_as_string(results.completed_at, unit="s"), "+00:00").tolist()
-    found = []
-    for n, learner in enumerate(results.learners):
-        group = learner_paths.get(learner, default_path)
-        p = column[group]
-        done = completed[n][p]
-        entry = {
-            "completed": done,
-            "met": met[n][p],
-            "required": results.required[p],
-            "completed_at": stamps[n][p] if done and not stamps[n][p].startswith("NaT") else None,
+    groups = [learner_paths.get(learner, default_path) for learner in results.learners]
+    place = (np.arange(len(groups)), np.array([column[g] for g in groups], dtype=np.intp))
+    completed = results.completed[place].tolist()
+    met = results.met[place].tolist()
+    required = np.array(results.required, dtype=int)[place[1]].tolist()
+    when = np.datetime_as_string(results.completed_at[place], unit="s").tolist()
+    return [
+        {
+            "learner": learner,
+            "unit": unit,
+            "paths": {
+                group: {
+                    "completed": done,
+                    "met": count,
+                    "required": needed,
+                    "completed_at": f"{at}+00:00" if done and at != "NaT" else None,
+                }
+            },
         }
-        found.append({"learner": learner, "unit": results.units[n], "paths": {group: entry}})
-    return found
+        for learner, unit, group, done, count, needed, at in zip(
+            results.learners, results.units, groups, completed, met, required, when, strict=True
+        )
+    ]
 
 
 def _at_risk(results: CohortResults, labels: dict[str, str]) -> list[tuple[str, str, str]]:
