@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sys
@@ -304,6 +305,7 @@ def main() -> None:
 
         out, report = base / "records", base / "report.html"
         shutil.rmtree(out, ignore_errors=True)  # a fresh folder, as on a first run
+        os.sync()  # the removal's writes reach the disk before the timed run, not during it
         records = measured_bdhvs(
             ["records", "--course", str(course.root), "--out", str(out)], course.root
         )
