@@ -166,7 +166,9 @@ class RecordMaker:
         self._keys = [(i.notebook, i.cell) for i in items]
         self._ids = [f"{i.assignment}/{i.notebook}/{i.cell}" for i in items]
         # Table row of each learner, -1 for a learner without grades (roster or reports only).
-        self.table_rows = np.array([self.row_of.get(learner, -1) for learner in self.learners])
+        self.table_rows = np.array(
+            [self.row_of.get(learner, -1) for learner in self.learners], dtype=np.intp
+        )
         self._chosen: dict[tuple[str, str], Choice] = {}
         self.counted = self.table.scores  # the scores that count, by the attempts policy
         if self.policy.attempts == "best":

@@ -70,22 +70,20 @@ class Written:
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
-def record_rows(record: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-    """The ``records.csv`` rows of one record, in :data:`CSV_COLUMNS` order."""
-    for competence, entry in record["competences"].items():
-        yield (
-            record["learner"],
-            record["unit"] or "",
-            competence,
-            entry["name"],
-            entry["step"],
-            entry["step_code"] or "",
-            entry["score"],
-            entry["earned"],
-            entry["available"],
-            len(entry["pending"]),
-            len(entry["evidence"]),
-        )
+def competence_columns(competence: str, entry: dict[str, Any]) -> tuple[Any, ...]:
+    """A competence entry's columns of ``records.csv``, from ``competence`` on: the row of a
+    learner and competence is the learner, the unit and these."""
+    return (
+        competence,
+        entry["name"],
+        entry["step"],
+        entry["step_code"] or "",
+        entry["score"],
+        entry["earned"],
+        entry["available"],
+        len(entry["pending"]),
+        len(entry["evidence"]),
+    )
 
 
 def record_json(record: dict[str, Any]) -> bytes:
@@ -96,8 +94,8 @@ def record_json(record: dict[str, Any]) -> bytes:
 
 
 class _Formatter:
-    """A record's file content and ``records.csv`` rows, equal to :func:`record_json` and
-    :func:`record_rows`, with each competence entry formatted once however many records share it
+    """A record's file content (equal to :func:`record_json`'s) and ``records.csv`` rows, with
+    each competence entry formatted once however many records share it
     (:class:`graders.records.RecordMaker` shares them)."""
 
     def __init__(self) -> None:
@@ -122,18 +120,8 @@ class _Formatter:
     ) -> tuple[dict, orjson.Fragment, str, str]:
         known = self._entries.get(id(entry))
         if known is None or known[3] != competence:
-            columns = (
-                competence,
-                entry["name"],
-                entry["step"],
-                entry["step_code"] or "",
-                entry["score"],
-                entry["earned"],
-                entry["available"],
-                len(entry["pending"]),
-                len(entry["evidence"]),
-            )
-            known = (entry, orjson.Fragment(orjson.dumps(entry)), self._text(columns), competence)
+            columns = self._text(competence_columns(competence, entry))
+            known = (entry, orjson.Fragment(orjson.dumps(entry)), columns, competence)
             self._entries[id(entry)] = known
         return known
 

@@ -18,8 +18,9 @@ from graders.course import Course
 from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE
 from graders.errors import BdhvsError
 from graders.exports.xapi import statements
+from graders.grading.grade import report_path
 from graders.records import iter_records
-from graders.records_folder import COMPLETE, CSV_COLUMNS, StoredRecords, record_rows
+from graders.records_folder import COMPLETE, CSV_COLUMNS, StoredRecords, competence_columns
 from graders.rollup import RollupPolicy
 from graders.sources import graded_items
 
@@ -120,7 +121,11 @@ def test_records_and_tables_made_on_several_cores_are_those_one_process_makes(
     assert written == one_process
     with open(out / "records.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    expected = [[str(v) for v in row] for record in one_process for row in record_rows(record)]
+    expected = [
+        [str(v) for v in (record["learner"], record["unit"] or "", *competence_columns(c, e))]
+        for record in one_process
+        for c, e in record["competences"].items()
+    ]
     assert rows[0] == list(CSV_COLUMNS) and rows[1:] == expected
     lines = (out / "xapi.jsonl").read_text(encoding="utf-8").splitlines()
     # without --home-page, bdhvs records puts the actors' accounts on the placeholder page
@@ -157,6 +162,25 @@ def test_a_negative_score_is_named_with_its_learner_and_nothing_is_written(cours
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "negative scores" in result.stderr and f"{learner}: {item.cell} = -2" in result.stderr
+    assert not (out / "learners").exists()
+
+
+@pytest.mark.parametrize("damage", ["cut short", "unknown status"])
+def test_a_damaged_grading_report_is_named_and_nothing_is_written(course_copy, tmp_path, damage):
+    assignment = course_copy.assignments()[0]
+    path = report_path(course_copy, assignment)
+    if damage == "cut short":
+        path.write_bytes(path.read_bytes()[:-40])
+    else:
+        report = json.loads(path.read_text(encoding="utf-8"))
+        report["outcomes"][3]["status"] = "lost"
+        path.write_text(json.dumps(report), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["records", "--course", str(course_copy.root), "--out", str(out), "--jobs", "2"]
+    result = run_bdhvs(*args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert path.name in result.stderr or f"grading report of {assignment}" in result.stderr
+    assert f"bdhvs grade {assignment}" in result.stderr
     assert not (out / "learners").exists()
 
 

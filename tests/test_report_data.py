@@ -12,8 +12,8 @@ import pytest
 from graders.course import Course
 from graders.grading.grade import grade
 from graders.records import build_records
-from graders.report.data import CohortResults
-from graders.report.page import item_analysis
+from graders.report.data import CohortResults, cohort_results
+from graders.report.page import item_analysis, write_report
 from graders.rollup import RollupPolicy
 from graders.roster import write_roster
 from graders.sources import GradedItem
@@ -100,3 +100,13 @@ def test_item_analysis_finds_easy_impossible_and_discriminating_items():
     assert rows["cau_0"]["discrimination"] == 0.0
     assert rows["cau_4"]["graded"] == 0 and rows["cau_4"]["difficulty"] is None
     assert rows["cau_4"]["discrimination"] is None
+
+
+def test_a_course_nobody_submitted_to_yet_gives_a_report_of_nobody(tmp_path):
+    course = tiny_course(tmp_path / "cohort", tmp_path / "sources")
+    assert build_records(course) == []
+    results = cohort_results(course, RollupPolicy(), listed=10, jobs=2)
+    assert results.learners == [] and results.steps.shape == (0, len(results.competences))
+    assert results.status.shape == (0, 1) and results.first == []
+    page = write_report(course, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Báo cáo lớp học" in page

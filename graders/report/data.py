@@ -20,6 +20,7 @@ from graders.forked import gc_paused, run_spans
 from graders.gradebook_query import ABSENT
 from graders.records import RecordMaker
 from graders.rollup import RollupPolicy
+from graders.sources import GradedItem
 
 SPAN = 5000  # learners a process summarises in one go
 #: A submission's status in :attr:`CohortResults.status`.
@@ -47,7 +48,7 @@ class CohortResults:
     required: list[int]  # per path: requirements
     completed_at: np.ndarray  # learner x path: when completed (datetime64[s]); NaT otherwise
     item_scores: np.ndarray  # learner x item: share of the item's points, NaN when not graded
-    items: list[Any]  # graders.sources.GradedItem of each item column
+    items: list[GradedItem]  # the item of each column of item_scores
     item_submitted: np.ndarray  # per item: whether any learner has a grade on it, pending or not
     first: list[dict[str, Any]]  # the whole records of the first ``listed`` learners
 
@@ -89,9 +90,10 @@ def cohort_results(
     known = maker.table_rows >= 0
     learner_items[known] = item_scores[maker.table_rows[known]]
 
+    parts = parts or [_summarised(maker, 0, 0)]  # the arrays' shapes, for a course without learners
+
     def joined(name: str) -> np.ndarray:
-        arrays = [part[name] for part in parts]
-        return np.concatenate(arrays) if arrays else np.zeros((0,))
+        return np.concatenate([part[name] for part in parts])
 
     return CohortResults(
         learners=maker.learners,
