@@ -8,11 +8,13 @@ import numpy as np
 
 from graders.course import Course
 from graders.records import build_records
-from graders.report.data import STATUSES, cohort_results
+from graders.report.data import STATUSES, CohortResults, cohort_results
 from graders.rollup import RollupPolicy
 
 
-def assert_results_are_the_records(course: Course, policy: RollupPolicy, jobs: int) -> None:
+def assert_results_are_the_records(
+    course: Course, policy: RollupPolicy, jobs: int
+) -> CohortResults:
     records = build_records(course, policy)
     results = cohort_results(course, policy, listed=3, jobs=jobs)
     assert results.learners == [r["learner"] for r in records]
@@ -47,3 +49,4 @@ def assert_results_are_the_records(course: Course, policy: RollupPolicy, jobs: i
     for made, listed in zip(records, results.first, strict=False):
         assert {**listed, "generated_at": ""} == {**made, "generated_at": ""}
     assert len(results.first) == min(3, len(records))
+    return results

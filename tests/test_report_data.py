@@ -5,11 +5,14 @@ analysis computed from them finds the items an instructor must look at."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from curriculum.framework import Requirement, load_framework
 from graders.course import Course
+from graders.database import normalise
 from graders.grading.grade import grade
 from graders.records import build_records
 from graders.report.data import CohortResults, cohort_results
@@ -23,17 +26,29 @@ from gradekit import TINY, TINY_VARIANTS, submit_tiny, tiny_course
 from resultkit import assert_results_are_the_records
 
 
-@pytest.fixture
-def resubmitted(tmp_path) -> Course:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def resubmitted(request, tmp_path) -> Course:
     """The tiny course where "an" did worse the second time and "binh" better, "chi" sent a
-    notebook that cannot be read, "dung" only sits on the roster, and the rest submitted once."""
-    course = tiny_course(tmp_path / "cohort", tmp_path / "sources")
-    for learner, answers in (("an", "perfect"), ("binh", "partial_credit"), ("em", "perfect")):
-        submit_tiny(course, learner, TINY_VARIANTS[answers])
+    notebook that cannot be read, "dung" only sits on the roster and "em" submitted once.
+    "binh" sent no timestamp.txt: the time of an attempt is then when it was first graded."""
+    config = ""
+    if request.param == "postgresql":
+        url = normalise(request.getfixturevalue("postgres").new_database(), tmp_path)
+        config = f"\nc.CourseDirectory.db_url = {url!r}\n"
+    course = tiny_course(tmp_path / "cohort", tmp_path / "sources", config)
+
+    def send(learner: str, answers: str, stamp: str | None) -> None:
+        shutil.rmtree(course.submitted_dir / learner / TINY, ignore_errors=True)
+        folder = submit_tiny(course, learner, TINY_VARIANTS[answers])
+        if stamp:
+            (folder / "timestamp.txt").write_text(f"{stamp} UTC", encoding="utf-8")
+
+    send("an", "perfect", "2026-03-01 09:00:00.000000")
+    send("binh", "partial_credit", None)
+    send("em", "perfect", "2026-03-02 10:30:00.000000")
     grade(course, TINY, progress=False, workers=1)
-    for learner, answers in (("an", "partial_credit"), ("binh", "perfect")):
-        shutil.rmtree(course.submitted_dir / learner / TINY)
-        submit_tiny(course, learner, TINY_VARIANTS[answers])
+    send("an", "partial_credit", "2026-03-08 09:00:00.000000")
+    send("binh", "perfect", None)
     submit(course, "chi", TINY, {f"{TINY}.ipynb": "{ not a notebook"})
     grade(course, TINY, progress=False, workers=1)
     write_roster(course.roster_path, {"an": "Xã A", "chi": "Xã B", "dung": "Xã B"})
@@ -46,7 +61,33 @@ def test_report_results_equal_the_records_whatever_attempt_counts(resubmitted, a
     assert records["chi"]["assignments"][TINY]["status"] == "failed"
     assert records["dung"]["assignments"][TINY]["status"] == "not_submitted"
     assert records["an"]["assignments"][TINY]["attempts"] == 2
+    assert records["em"]["assignments"][TINY]["submitted_at"] == "2026-03-02T10:30:00+00:00"
     assert_results_are_the_records(resubmitted, RollupPolicy(attempts=attempts), jobs=2)
+
+
+@pytest.mark.parametrize("attempts", ["latest", "best"])
+def test_when_a_path_was_completed_is_the_same_in_the_report_and_the_records(
+    resubmitted, attempts, monkeypatch
+):
+    # a framework whose first path asks only what the tiny course assesses, so that learners
+    # complete it: "em" at her timestamp, "binh" when his untimed attempt was first graded, and
+    # "an" only under the best-attempt policy, at his first attempt's timestamp
+    framework = load_framework()
+    small = replace(framework.paths[0], requirements=(Requirement("4.1", 2),))
+    monkeypatch.setattr(
+        "graders.records.load_framework", lambda: replace(framework, paths=(small,))
+    )
+    results = assert_results_are_the_records(resubmitted, RollupPolicy(attempts=attempts), jobs=2)
+    completed = {
+        learner: str(results.completed_at[n, 0])
+        for n, learner in enumerate(results.learners)
+        if results.completed[n, 0]
+    }
+    assert completed["em"] == "2026-03-02T10:30:00"
+    assert "binh" in completed and completed["binh"] != "NaT"
+    assert ("an" in completed) == (attempts == "best")
+    if attempts == "best":
+        assert completed["an"] == "2026-03-01T09:00:00"
 
 
 def cohort_of_item_scores(scores: list[list[float]], submitted: list[bool]) -> CohortResults:
