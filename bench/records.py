@@ -8,8 +8,9 @@ that cohort again instead of building it anew (building 100,000 learners takes m
 Builds a course from ten of the repository's real assignments (``bdhvs build`` puts their cells
 in the gradebook), then fills nbgrader's own tables with bulk inserts: a roster with units, one
 submission per learner and assignment (some missing), grades with a realistic mix of full,
-partial and zero scores, and written answers still awaiting an instructor. Grading reports are
-written as ``bdhvs grade`` would. In the same run it then times, each in a process of its own:
+partial and zero scores, and written answers still awaiting an instructor. Grading reports and
+the kept attempts are written as ``bdhvs grade`` would. In the same run it then times, each in
+a process of its own:
 
 (a) collecting the same scores through nbgrader's ``Gradebook`` API, learner by learner and
     assignment by assignment (on a sample of learners when the cohort is large, scaled up to the
@@ -45,12 +46,13 @@ from nbgrader.api import (
     SubmittedNotebook,
 )
 from nbgrader.api import Grade as GradeRow
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, insert, literal, select
 from tqdm import tqdm
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from graders.attempts import ATTEMPTS, METADATA  # noqa: E402
 from graders.build import build  # noqa: E402
 from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course  # noqa: E402
 from graders.grading.grade import Outcome, write_report  # noqa: E402
@@ -151,6 +153,28 @@ def fill_gradebook(course: Course, learners: int, seed: int) -> None:
     engine.dispose()
     for name, found in outcomes.items():
         write_report(course, name, found)
+
+
+def keep_attempts(course: Course) -> None:
+    """One kept attempt per submission, as ``bdhvs grade`` keeps them (not their per-cell
+    scores, which only ``--attempts best`` reads)."""
+    engine = create_engine(course.db_url)
+    METADATA.create_all(engine)
+    stamp = SubmittedAssignment.timestamp
+    submissions = select(
+        Assignment.name,
+        SubmittedAssignment.student_id,
+        SubmittedAssignment.id,
+        literal("bench"),
+        stamp,
+        stamp,
+        stamp,
+    ).join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+    columns = ["assignment", "learner", "digest", "fingerprint", "submitted_at"]
+    columns += ["first_graded_at", "graded_at"]
+    with engine.begin() as connection:
+        connection.execute(insert(ATTEMPTS).from_select(columns, submissions))
+    engine.dispose()
 
 
 def _layout(connection, items: dict) -> dict[str, tuple[str, list]]:
@@ -285,6 +309,7 @@ def main() -> None:
             shutil.rmtree(base / "source", ignore_errors=True)
             course = make_course(base, args.db)
             fill_gradebook(course, args.learners, args.seed)
+            keep_attempts(course)
             (base / BUILT).write_text(f"{args.learners}\n", encoding="utf-8")
             how = f"built in {time.monotonic() - started:.0f} s"
         with Gradebook(course.db_url) as gradebook:
