@@ -13,8 +13,8 @@ An attempt is identified by a digest of the submission folder's contents (nbgrad
 ``timestamp.txt`` included), so grading the same submission again (``--force``, a resumed run,
 changed sources) refreshes that attempt's scores and never adds an attempt.
 
-The roll-up reads all attempts of a course in two queries (plus one for the scores, needed only by
-the ``best`` policy) and :func:`choose` picks the attempt whose evidence counts.
+The roll-up reads all attempts of a course in three queries (plus one for the scores, needed only
+by the ``best`` policy) and :func:`choose` picks the attempt whose evidence counts.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     delete,
+    func,
     insert,
     select,
     update,
@@ -308,7 +309,7 @@ class Choice:
 
 
 class Histories:
-    """Every learner's attempts at every assignment, read in two queries.
+    """Every learner's attempts at every assignment, read in three queries.
 
     A History is made only when asked for (:meth:`get`): a national cohort has a million
     submissions, nearly all with a single attempt, and most are never looked at twice.
@@ -322,7 +323,7 @@ class Histories:
     ) -> None:
         self._stamps = stamps  # learner -> assignment -> nbgrader's submission timestamp
         # (learner, assignment) -> [(id, submitted, first graded, graded)], times as the
-        # driver gives them
+        # driver gives them, for the submissions with more than the attempt nbgrader holds
         self._rows = rows
         self._scores = scores
 
@@ -401,10 +402,29 @@ def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> His
                 ATTEMPTS.c.first_graded_at,
                 ATTEMPTS.c.graded_at,
             ).where(ATTEMPTS.c.assignment.in_(assignments))
+            several = {
+                tuple(pair)
+                for pair in connection.execute(
+                    select(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
+                    .where(ATTEMPTS.c.assignment.in_(assignments))
+                    .group_by(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
+                    .having(func.count() > 1)
+                )
+            }
+            # A single kept attempt submitted at nbgrader's timestamp is the submission the
+            # gradebook holds, which the timestamp alone describes: a national cohort's million
+            # of them are not kept in memory.
             rows: dict[tuple[str, str], list] = defaultdict(list)
             for chunk in driver_rows(engine, kept):
                 for row in chunk:
-                    rows[row[:2]].append(row[2:])
+                    pair = row[:2]
+                    submitted = row[3]
+                    if (
+                        submitted is None
+                        or pair in several
+                        or submitted != stamps.get(row[0], {}).get(row[1])
+                    ):
+                        rows[pair].append(row[2:])
             scores = _attempt_scores(connection, assignments) if with_scores else {}
     finally:
         engine.dispose()
