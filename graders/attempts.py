@@ -41,6 +41,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     UniqueConstraint,
@@ -50,6 +51,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -394,41 +396,54 @@ def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> His
             for chunk in driver_rows(engine, submitted):
                 for learner, assignment, stamp in chunk:
                     stamps[learner][assignment] = stamp
-            kept = select(
-                ATTEMPTS.c.learner,
-                ATTEMPTS.c.assignment,
-                ATTEMPTS.c.id,
-                ATTEMPTS.c.submitted_at,
-                ATTEMPTS.c.first_graded_at,
-                ATTEMPTS.c.graded_at,
-            ).where(ATTEMPTS.c.assignment.in_(assignments))
-            several = {
-                tuple(pair)
-                for pair in connection.execute(
-                    select(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
-                    .where(ATTEMPTS.c.assignment.in_(assignments))
-                    .group_by(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
-                    .having(func.count() > 1)
-                )
-            }
-            # A single kept attempt submitted at nbgrader's timestamp is the submission the
-            # gradebook holds, which the timestamp alone describes: a national cohort's million
-            # of them are not kept in memory.
             rows: dict[tuple[str, str], list] = defaultdict(list)
-            for chunk in driver_rows(engine, kept):
-                for row in chunk:
-                    pair = row[:2]
-                    submitted = row[3]
-                    if (
-                        submitted is None
-                        or pair in several
-                        or submitted != stamps.get(row[0], {}).get(row[1])
-                    ):
-                        rows[pair].append(row[2:])
+            for chunk in driver_rows(engine, _kept_beyond_gradebook(assignments)):
+                for learner, assignment, *attempt in chunk:
+                    rows[(learner, assignment)].append(tuple(attempt))
             scores = _attempt_scores(connection, assignments) if with_scores else {}
     finally:
         engine.dispose()
     return Histories(stamps, rows, scores)
+
+
+def _kept_beyond_gradebook(assignments: list[str]) -> Select:
+    """The kept attempts of the submissions whose history is more than the one attempt nbgrader
+    holds: several attempts, or one not submitted at nbgrader's timestamp (or without one).
+
+    A single kept attempt submitted at nbgrader's timestamp is the submission the gradebook
+    holds, which the timestamp alone describes; a national cohort has a million of them, and
+    leaving them in the database saves reading and keeping them.
+    """
+    several = (
+        select(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
+        .where(ATTEMPTS.c.assignment.in_(assignments))
+        .group_by(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
+        .having(func.count() > 1)
+    )
+    held = SubmittedAssignment.__table__.c
+    return (
+        select(
+            ATTEMPTS.c.learner,
+            ATTEMPTS.c.assignment,
+            ATTEMPTS.c.id,
+            ATTEMPTS.c.submitted_at,
+            ATTEMPTS.c.first_graded_at,
+            ATTEMPTS.c.graded_at,
+        )
+        .select_from(ATTEMPTS)
+        .join(Assignment.__table__, Assignment.name == ATTEMPTS.c.assignment)
+        .outerjoin(
+            SubmittedAssignment.__table__,
+            (held.assignment_id == Assignment.id) & (held.student_id == ATTEMPTS.c.learner),
+        )
+        .where(
+            ATTEMPTS.c.assignment.in_(assignments),
+            ATTEMPTS.c.submitted_at.is_(None)
+            | held.timestamp.is_(None)
+            | (ATTEMPTS.c.submitted_at != held.timestamp)
+            | tuple_(ATTEMPTS.c.learner, ATTEMPTS.c.assignment).in_(several),
+        )
+    )
 
 
 def _datetime(value: Any) -> datetime | None:
