@@ -235,11 +235,7 @@ class RecordMaker:
         entries = {}
         submitted_at = {}
         for assignment, graded in zip(self.assignments, submitted.tolist(), strict=True):
-            choice = None
-            if graded:
-                choice = self._chosen.get((learner, assignment)) or self.histories.choice(
-                    learner, assignment, {}, self.policy.attempts
-                )
+            choice = self._choice(learner, assignment) if graded else None
             status = reported.get(assignment)
             if status is None:
                 status = {"status": "graded" if choice else "not_submitted"}
@@ -267,13 +263,18 @@ class RecordMaker:
             for assignment, graded in zip(self.assignments, graded_in, strict=True):
                 stamp = stamps.get(assignment) if graded else None
                 if graded and (stamp is None or (learner, assignment) in self._chosen):
-                    choice = self._chosen.get((learner, assignment)) or self.histories.choice(
-                        learner, assignment, {}, self.policy.attempts
-                    )
+                    choice = self._choice(learner, assignment)
                     stamp = choice.submitted_at[:19] if choice and choice.submitted_at else None
                 times.append(stamp)
         shape = (stop - start, len(self.assignments))
         return np.array(times, dtype="datetime64[s]").reshape(shape)
+
+    def _choice(self, learner: str, assignment: str) -> Choice | None:
+        """The attempt that counts of a submission with grades: the one ``best`` chose, else
+        nbgrader's (only several attempts need the scores ``best`` compares)."""
+        return self._chosen.get((learner, assignment)) or self.histories.choice(
+            learner, assignment, {}, self.policy.attempts
+        )
 
     def evidence_in(self, span: Span, competences: list[int]) -> np.ndarray:
         """Whether each learner of ``span`` has a grade (pending or not) on an item of these
