@@ -9,10 +9,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from curriculum.framework import load_framework
-from graders.credentials.commands import add_commands as add_credential_commands
-from graders.errors import BdhvsError
-from graders.rollup import ATTEMPT_POLICIES, DEFAULT_MASTERY, RollupPolicy
+# jsonschema imports rfc3987-syntax when it is installed (the Jupyter packages install it) to
+# check "iri" formats, which no schema of bdhvs uses; building its grammar at import took a
+# second of every command. Marked absent before jsonschema is first imported, it is skipped.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from curriculum.framework import load_framework  # noqa: E402
+from graders.credentials.commands import add_commands as add_credential_commands  # noqa: E402
+from graders.errors import BdhvsError  # noqa: E402
+from graders.rollup import ATTEMPT_POLICIES, DEFAULT_MASTERY, RollupPolicy  # noqa: E402
 
 if TYPE_CHECKING:
     from graders.course import Course

@@ -13,8 +13,8 @@ no file. The completion file is removed just before the swap and written after i
 without it is refused by :class:`StoredRecords`, and the next run reports and replaces it.
 
 :func:`write_cohort` makes and writes the records of a national cohort on every core: each
-process writes the record files of a span of learners and sends back the span's rows of each
-table, which the main process writes in learner order.
+process writes the record files of a span of learners and appends the span's rows to each table
+in learner order.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from graders.exports.paths_csv import PATH_COLUMNS, PATHS_CSV, path_rows
 from graders.exports.xapi import XAPI, StatementLines
 from graders.forked import gc_paused, run_spans
 from graders.jsonschemas import full_check_due
+from graders.ordered_append import OrderedAppend, write_all
 from graders.records import RecordMaker
 
 CSV_COLUMNS = (
@@ -141,9 +142,9 @@ def write_records(
     """Write ``learners/<id>.json``, ``records.csv`` and, last, ``records-complete.json``."""
     staging = _fresh_staging(out, say)
     try:
-        with _Tables(staging, {RECORDS_CSV: CSV_COLUMNS}) as tables:
-            written, rows = _write_part(records, staging, first=0, home=None)
-            tables.write(rows)
+        tables = _started_tables(staging, {RECORDS_CSV: CSV_COLUMNS})
+        written, rows = _write_part(records, staging, first=0, home=None)
+        tables.append((0, written.learners), [rows[RECORDS_CSV]])
         _swap(staging, out, written, [RECORDS_CSV])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -160,54 +161,38 @@ def write_cohort(
     say: Callable[[str], None] | None = None,
 ) -> Written:
     """Every record of ``maker`` with ``records.csv``, ``paths.csv`` and ``xapi.jsonl`` (whose
-    actors' accounts live on ``home``), made by ``jobs`` processes at once."""
+    actors' accounts live on ``home``), made by ``jobs`` processes at once. Each process appends
+    its span's rows to the tables itself, in learner order (:mod:`graders.ordered_append`)."""
     staging = _fresh_staging(out, say)
-
-    def write_span(span: tuple[int, int]) -> tuple[Written, dict[str, bytes]]:
-        return _write_part(maker.records(*span), staging, first=span[0], home=home)
-
     headers = {RECORDS_CSV: CSV_COLUMNS, PATHS_CSV: PATH_COLUMNS, XAPI: None}
+    tables = _started_tables(staging, headers)
+
+    def write_span(span: tuple[int, int]) -> Written:
+        try:
+            written, rows = _write_part(maker.records(*span), staging, first=span[0], home=home)
+        except BaseException:
+            tables.abandon()
+            raise
+        tables.append(span, [rows[table] for table in headers])
+        return written
+
     try:
         written = Written()
-        with _Tables(staging, headers) as tables:
-            for _, (part, rows) in run_spans(
-                write_span, len(maker), jobs=jobs, largest=SPAN, desc="records", progress=progress
-            ):
-                written.add(part)
-                tables.write(rows)  # while the other processes go on
+        for _, part in run_spans(
+            write_span, len(maker), jobs=jobs, largest=SPAN, desc="records", progress=progress
+        ):
+            written.add(part)
         _swap(staging, out, written, list(headers))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
 
 
-class _Tables:
-    """The tables of a staging folder, written in learner order from the rows of each span.
-
-    A span's rows come back from its process in memory rather than through a file: a national
-    cohort's tables are gigabytes, and writing them twice (parts, then the whole) was the
-    slowest part of the run.
-    """
-
-    def __init__(self, staging: Path, headers: dict[str, tuple | None]) -> None:
-        self.staging = staging
-        self.headers = headers
-        self.files: dict[str, Any] = {}
-
-    def __enter__(self) -> _Tables:
-        for table, header in self.headers.items():
-            handle = self.files[table] = open(self.staging / table, "wb")
-            if header:
-                handle.write(",".join(header).encode() + b"\r\n")
-        return self
-
-    def write(self, rows: dict[str, bytes]) -> None:
-        for table, handle in self.files.items():
-            handle.write(rows[table])
-
-    def __exit__(self, *exc: object) -> None:
-        for handle in self.files.values():
-            handle.close()
+def _started_tables(staging: Path, headers: dict[str, tuple | None]) -> OrderedAppend:
+    """The tables of a staging folder, each with its header row, ready for the spans' rows."""
+    for table, header in headers.items():
+        (staging / table).write_bytes(",".join(header).encode() + b"\r\n" if header else b"")
+    return OrderedAppend([staging / table for table in headers])
 
 
 def _write_part(
@@ -248,9 +233,7 @@ def _write_new(path: str, content: bytes) -> None:
     cost of path objects and buffered file objects."""
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(handle, view) :]
+        write_all(handle, content)
     finally:
         os.close(handle)
 

@@ -2,6 +2,8 @@
 
 import json
 import shutil
+import subprocess
+import sys
 
 import nbformat
 
@@ -102,3 +104,22 @@ def test_coverage_counts_items_and_points_per_competence(tmp_path):
     assessed = [r for r in rows if r["auto_items"]]
     assert assessed and all(r["points"] > 0 for r in assessed)
     assert sum(r["manual_items"] for r in rows) >= 1
+
+
+def test_commands_skip_the_iri_grammar_and_still_check_schemas(tmp_path):
+    """rfc3987-syntax builds a grammar for a second at import; no bdhvs schema needs it."""
+    document = tmp_path / "credential.json"
+    document.write_text('{"type": ["VerifiableCredential"]}', encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from graders.cli import main\n"
+        f"status = main(['credential', 'verify', {str(document)!r}])\n"
+        "import jsonschema\n"
+        "jsonschema.validate({'a': 1}, {'properties': {'a': {'type': 'integer'}}})\n"
+        "print('STATUS', status, 'GRAMMAR', sys.modules.get('rfc3987_syntax') is not None)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert "STATUS 2 GRAMMAR False" in done.stdout, done.stdout + done.stderr
+    assert "not genuine" in done.stderr
