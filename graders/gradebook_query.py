@@ -2,9 +2,9 @@
 
 nbgrader's ``Gradebook`` objects load one learner, submission and notebook at a time, which takes
 minutes for a national cohort. Here the gradebook is read with SQLAlchemy core over nbgrader's
-own tables: one query for the learners, one for the cells, and streamed queries for the grades,
-which fill a compact table of one float per learner and graded item. The same statements run
-on SQLite and PostgreSQL.
+own tables: one query for the learners, one for the cells, one for the submitted notebooks, and
+queries for the grades read as columns (:mod:`graders.arrow_reads`), which fill a compact table of
+one float per learner and graded item. The same statements run on SQLite and PostgreSQL.
 
 The grade table is read in slices by physical position (SQLite's ``rowid``, PostgreSQL's
 ``ctid``): each slice is one sequential range scan, so the slices can be read by several
@@ -19,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from nbgrader.api import (
     Assignment,
     BaseCell,
@@ -30,6 +32,7 @@ from nbgrader.api import (
 from sqlalchemy import Select, create_engine, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from graders.arrow_reads import read_table
 from graders.errors import BdhvsError
 from graders.forked import Started
 from graders.sources import GradedItem
@@ -76,10 +79,10 @@ class ScoresBeingRead:
                 )
                 cells = _cell_columns(connection, names, column)
                 slices = _slices(connection, jobs * SLICES_PER_JOB if jobs > 1 else 1)
-            row = {learner: n for n, learner in enumerate(learners)}
-            notebooks = _submitted_rows(engine, names, row)
+                submitted = _submitted_query(names, engine)
         finally:
             engine.dispose()
+        notebooks = _submitted_rows(db_url, submitted, learners)
         self._table = ScoreTable(learners, items, _shared_table(len(learners), len(items)))
 
         def read_slice(where: str | None) -> tuple[Counter[str], list[str], int]:
@@ -165,27 +168,39 @@ def _cell_columns(connection, assignments: list[str], column: dict) -> dict[str,
 
 #: One slice of nbgrader's grade table, without joins: a grade's submission comes from
 #: :func:`_submitted_rows`. nbgrader's rule for a score (Grade.score), except that an answer nobody
-#: scored yet is NULL rather than 0: a record must tell "not graded yet" from "earned nothing".
+#: scored yet is :data:`PENDING` rather than 0: a record must tell "not graded yet" from "earned
+#: nothing". (A number rather than NULL, so that the column is all numbers of one type.)
 GRADES_SQL = (
-    "SELECT notebook_id, cell_id, CASE WHEN manual_score IS NULL AND auto_score IS NULL "
-    "THEN NULL ELSE COALESCE(manual_score, auto_score) + COALESCE(extra_credit, 0) END "
-    "FROM grade"
+    "SELECT notebook_id, cell_id, CAST(CASE WHEN manual_score IS NULL AND auto_score IS NULL "
+    f"THEN {PENDING!r} ELSE COALESCE(manual_score, auto_score) + COALESCE(extra_credit, 0) END "
+    "AS DOUBLE PRECISION) FROM grade"
 )
 
 
-def _submitted_rows(engine: Engine, assignments: list[str], row: dict[str, int]):
-    """submitted notebook id -> the learner's row in the table."""
+def _submitted_query(assignments: list[str], engine: Engine) -> str:
+    """Every submitted notebook of ``assignments`` with its learner, as SQL text."""
     query = (
         select(SubmittedNotebook.id, SubmittedAssignment.student_id)
         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
         .where(Assignment.name.in_(assignments))
     )
-    return {
-        notebook: row[learner]
-        for chunk in driver_rows(engine, query)
-        for notebook, learner in chunk
-    }
+    return str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
+@dataclass
+class SubmittedRows:
+    """Submitted notebook ids and, for each, the learner's row in the table."""
+
+    ids: pa.Array
+    rows: np.ndarray
+
+
+def _submitted_rows(db_url: str, sql: str, learners: list[str]) -> SubmittedRows:
+    submitted = read_table(db_url, sql)
+    ids = submitted.column(0).combine_chunks()
+    found = pc.index_in(submitted.column(1), value_set=pa.array(learners, pa.string()))
+    return SubmittedRows(ids.cast(pa.string()), found.fill_null(-1).to_numpy().astype(np.int64))
 
 
 def driver_rows(engine: Engine, query: Select | str) -> Iterator[list[tuple]]:
@@ -212,37 +227,45 @@ def driver_rows(engine: Engine, query: Select | str) -> Iterator[list[tuple]]:
 def _fill(
     db_url: str,
     cells: dict,
-    notebooks: dict[str, int],
+    notebooks: SubmittedRows,
     table: ScoreTable,
     where: str | None,
 ) -> tuple[Counter[str], list[str], int]:
-    """Read one slice of the grades into ``table``: (unknown cells, negative scores, grades)."""
-    scores = memoryview(table.scores.reshape(-1))  # item assignment without numpy's overhead
-    width = len(table.items)
+    """Read one slice of the grades into ``table``: (unknown cells, negative scores, grades).
+
+    The slice comes as columns (:mod:`graders.arrow_reads`); each distinct notebook and cell id
+    is looked up once, and numpy places and checks the scores.
+    """
+    grades = read_table(db_url, GRADES_SQL + (f" WHERE {where}" if where else ""))
+    if grades.num_rows == 0:
+        return Counter(), [], 0
+    notebook = pc.dictionary_encode(grades.column(0).cast(pa.string())).combine_chunks()
+    # the slice's distinct notebooks -> learner's row; -1: an assignment not in the sources
+    learner_of = np.full(len(notebook.dictionary), -1, dtype=np.int64)
+    at = pc.index_in(notebooks.ids, value_set=notebook.dictionary).fill_null(-1).to_numpy()
+    learner_of[at[at >= 0]] = notebooks.rows[at >= 0]
+    rows = learner_of[notebook.indices.to_numpy()]
+    cell = pc.dictionary_encode(grades.column(1).cast(pa.string())).combine_chunks()
+    cell_ids = cell.dictionary.to_pylist()
+    # the slice's distinct cells -> item column; -1: a cell the sources lack
+    column_of = np.array(
+        [place if place.__class__ is int else -1 for place in map(cells.get, cell_ids)],
+        dtype=np.int64,
+    )
+    place = column_of[cell.indices.to_numpy()]
+    found = grades.column(2).to_numpy()
+    mine = rows >= 0
     unknown: Counter[str] = Counter()
-    negative: list[str] = []
-    count = 0
-    engine = create_engine(db_url)
-    try:
-        for chunk in driver_rows(engine, GRADES_SQL + (f" WHERE {where}" if where else "")):
-            for notebook, cell_id, score in chunk:
-                learner = notebooks.get(notebook)
-                if learner is None:
-                    continue  # a submission of an assignment not in this course's sources
-                place = cells.get(cell_id)
-                if place.__class__ is not int:
-                    unknown[place or f"cell id {cell_id}"] += 1
-                    continue
-                if score is None:
-                    score = PENDING
-                elif score < 0.0:
-                    cell = table.items[place].cell
-                    negative.append(f"{table.learners[learner]}: {cell} = {score:g}")
-                scores[learner * width + place] = score
-            count += len(chunk)
-    finally:
-        engine.dispose()
-    return unknown, negative, count
+    for n in np.flatnonzero(mine & (place < 0)).tolist():
+        cell_id = cell_ids[cell.indices[n].as_py()]
+        unknown[cells.get(cell_id) or f"cell id {cell_id}"] += 1
+    known = mine & (place >= 0)
+    negative = [
+        f"{table.learners[rows[n]]}: {table.items[place[n]].cell} = {found[n]:g}"
+        for n in np.flatnonzero(known & (found < 0.0) & (found != PENDING)).tolist()
+    ]
+    table.scores.reshape(-1)[rows[known] * len(table.items) + place[known]] = found[known]
+    return unknown, negative, grades.num_rows
 
 
 def _unknown_message(unknown: Counter[str]) -> str:
