@@ -26,6 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from nbgrader.api import (
     Assignment,
     BaseCell,
@@ -41,7 +44,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
-    Select,
     String,
     Table,
     UniqueConstraint,
@@ -51,12 +53,11 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
 
-from graders.gradebook_query import driver_rows
+from graders.arrow_reads import read_table
 from graders.grading.resume import fingerprint
 from graders.rollup import ATTEMPT_POLICIES
 
@@ -319,11 +320,11 @@ class Histories:
 
     def __init__(
         self,
-        stamps: dict[str, dict[str, Any]],
+        stamps: SubmissionStamps,
         rows: dict[tuple[str, str], list],
         scores: dict[int, dict[ItemKey, float | None]],
     ) -> None:
-        self._stamps = stamps  # learner -> assignment -> nbgrader's submission timestamp
+        self._stamps = stamps
         # (learner, assignment) -> [(id, submitted, first graded, graded)], times as the
         # driver gives them, for the submissions with more than the attempt nbgrader holds
         self._rows = rows
@@ -331,17 +332,17 @@ class Histories:
 
     def get(self, learner: str, assignment: str) -> History | None:
         """The learner's attempts at the assignment; None when nbgrader holds no submission."""
-        mine = self._stamps.get(learner)
-        if mine is None or assignment not in mine:
+        stamp = self._stamps.get(learner, assignment)
+        if stamp is _NONE:
             return None
         rows = self._rows.get((learner, assignment), [])
-        return _history(_datetime(mine[assignment]), rows, self._scores)
+        return _history(_datetime(stamp), rows, self._scores)
 
     def choice(
         self, learner: str, assignment: str, live: dict[ItemKey, float | None], policy: str
     ) -> Choice | None:
         """:func:`choose` on the learner's history, quicker for the usual single attempt."""
-        stamp = self._stamps.get(learner, {}).get(assignment, _NONE)
+        stamp = self._stamps.get(learner, assignment)
         if stamp is _NONE:
             return None
         when = _datetime(stamp)
@@ -352,26 +353,95 @@ class Histories:
             return Choice(1, 1, _iso(when or _datetime(rows[0][2])), None)
         return choose(self.get(learner, assignment), live, policy)
 
-    def stamps(self, learner: str) -> dict[str, Any]:
-        """assignment -> nbgrader's submission timestamp (as the driver gives it), for the
-        assignments the learner submitted."""
-        return self._stamps.get(learner, {})
+    def stamps(self, learner: str) -> dict[str, str | None]:
+        """assignment -> nbgrader's submission timestamp (text), for the assignments the
+        learner submitted."""
+        return self._stamps.of(learner)
 
     def several(self) -> Iterator[tuple[str, str]]:
         """The (learner, assignment) pairs with more than one attempt: the only ones where
         the ``best`` policy may count another attempt than nbgrader's."""
         for (learner, assignment), rows in self._rows.items():
-            stamp = self._stamps.get(learner, {}).get(assignment, _NONE)
+            stamp = self._stamps.get(learner, assignment)
             if stamp is _NONE:
                 continue
             if len(rows) > 1 or _datetime(rows[0][1]) != _datetime(stamp):
                 yield learner, assignment
 
     def __len__(self) -> int:
-        return sum(len(mine) for mine in self._stamps.values())
+        return len(self._stamps)
 
 
-_NONE = object()
+_NONE = object()  # no submission
+
+
+class SubmissionStamps:
+    """nbgrader's timestamp of every submission, in a table of learners x assignments: text as
+    the database writes it, None when nbgrader has none, :data:`_NONE` where nothing was
+    submitted. A national cohort has a million submissions; a table read as columns is made
+    in a fraction of the time a dictionary per learner takes."""
+
+    def __init__(self, learners: list[str], assignments: list[str], table: np.ndarray) -> None:
+        self._row = {learner: n for n, learner in enumerate(learners)}
+        self._assignments = assignments
+        self._column = {assignment: n for n, assignment in enumerate(assignments)}
+        self._table = table
+
+    def get(self, learner: str, assignment: str) -> str | None | object:
+        """The timestamp, None, or :data:`_NONE` when the learner did not submit."""
+        row = self._row.get(learner)
+        column = self._column.get(assignment)
+        if row is None or column is None:
+            return _NONE
+        return self._table[row, column]
+
+    def table_of(self, learners: list[str], assignments: list[str]) -> np.ndarray:
+        """The timestamps of these learners (rows) and assignments (columns), :data:`_NONE`
+        where nothing was submitted."""
+        found = np.full((len(learners), len(assignments)), _NONE, dtype=object)
+        rows = np.array([self._row.get(learner, -1) for learner in learners], dtype=np.int64)
+        held = rows >= 0
+        for at, assignment in enumerate(assignments):
+            column = self._column.get(assignment)
+            if column is not None:
+                found[held, at] = self._table[rows[held], column]
+        return found
+
+    def of(self, learner: str) -> dict[str, str | None]:
+        row = self._row.get(learner)
+        if row is None:
+            return {}
+        found = zip(self._assignments, self._table[row].tolist(), strict=True)
+        return {assignment: stamp for assignment, stamp in found if stamp is not _NONE}
+
+    def __len__(self) -> int:
+        return int((self._table != _NONE).sum()) if self._table.size else 0
+
+
+def _read_stamps(db_url: str, engine: Engine, assignments: list[str]) -> SubmissionStamps:
+    """Every submission's timestamp, read as columns (:mod:`graders.arrow_reads`). The
+    timestamp comes as text (:func:`_as_text`), and '' for none: a column that starts with
+    empty values would not tell the ADBC SQLite driver its type."""
+    stamp = _as_text(SubmittedAssignment.timestamp, engine)
+    query = (
+        select(SubmittedAssignment.student_id, Assignment.name, func.coalesce(stamp, ""))
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .where(Assignment.name.in_(assignments))
+    )
+    sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    found = read_table(db_url, sql)
+    if found.num_rows == 0:
+        return SubmissionStamps([], [], np.empty((0, 0), dtype=object))
+    learner = pc.dictionary_encode(found.column(0).cast(pa.string())).combine_chunks()
+    assignment = pc.dictionary_encode(found.column(1).cast(pa.string())).combine_chunks()
+    stamps = found.column(2).cast(pa.string()).to_numpy(zero_copy_only=False)
+    stamps[stamps == ""] = None
+    shape = (len(learner.dictionary), len(assignment.dictionary))
+    table = np.full(shape, _NONE, dtype=object)
+    table[learner.indices.to_numpy(), assignment.indices.to_numpy()] = stamps
+    return SubmissionStamps(
+        learner.dictionary.to_pylist(), assignment.dictionary.to_pylist(), table
+    )
 
 
 def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> Histories:
@@ -384,66 +454,61 @@ def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> His
     engine = _engine(db_url)
     try:
         with engine.connect() as connection:
-            stamps: dict[str, dict[str, Any]] = defaultdict(dict)
-            # The timestamp is read as the driver gives it and converted only when asked for.
-            submitted = (
-                select(
-                    SubmittedAssignment.student_id, Assignment.name, SubmittedAssignment.timestamp
-                )
-                .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-                .where(Assignment.name.in_(assignments))
-            )
-            for chunk in driver_rows(engine, submitted):
-                for learner, assignment, stamp in chunk:
-                    stamps[learner][assignment] = stamp
-            rows: dict[tuple[str, str], list] = defaultdict(list)
-            for chunk in driver_rows(engine, _kept_beyond_gradebook(assignments)):
-                for learner, assignment, *attempt in chunk:
-                    rows[(learner, assignment)].append(tuple(attempt))
+            # The timestamps are read as text and converted only when asked for.
+            stamps = _read_stamps(db_url, engine, assignments)
+            rows = _kept_beyond_gradebook(db_url, engine, assignments, stamps)
             scores = _attempt_scores(connection, assignments) if with_scores else {}
     finally:
         engine.dispose()
     return Histories(stamps, rows, scores)
 
 
-def _kept_beyond_gradebook(assignments: list[str]) -> Select:
-    """The kept attempts of the submissions whose history is more than the one attempt nbgrader
-    holds: several attempts, or one not submitted at nbgrader's timestamp (or without one).
+def _kept_beyond_gradebook(
+    db_url: str, engine: Engine, assignments: list[str], stamps: SubmissionStamps
+) -> dict[tuple[str, str], list]:
+    """(learner, assignment) -> [(id, submitted, first graded, graded)] of the submissions
+    whose history is more than the one attempt nbgrader holds: several attempts, or one not
+    submitted at nbgrader's timestamp (or without one).
 
     A single kept attempt submitted at nbgrader's timestamp is the submission the gradebook
-    holds, which the timestamp alone describes; a national cohort has a million of them, and
-    leaving them in the database saves reading and keeping them.
+    holds, which the timestamp alone describes; a national cohort has a million of them. The
+    attempts are read as columns and compared with the timestamps there, and only the others
+    become Python objects.
     """
-    several = (
-        select(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
-        .where(ATTEMPTS.c.assignment.in_(assignments))
-        .group_by(ATTEMPTS.c.learner, ATTEMPTS.c.assignment)
-        .having(func.count() > 1)
-    )
-    held = SubmittedAssignment.__table__.c
-    return (
-        select(
-            ATTEMPTS.c.learner,
-            ATTEMPTS.c.assignment,
-            ATTEMPTS.c.id,
-            ATTEMPTS.c.submitted_at,
-            ATTEMPTS.c.first_graded_at,
-            ATTEMPTS.c.graded_at,
-        )
-        .select_from(ATTEMPTS)
-        .join(Assignment.__table__, Assignment.name == ATTEMPTS.c.assignment)
-        .outerjoin(
-            SubmittedAssignment.__table__,
-            (held.assignment_id == Assignment.id) & (held.student_id == ATTEMPTS.c.learner),
-        )
-        .where(
-            ATTEMPTS.c.assignment.in_(assignments),
-            ATTEMPTS.c.submitted_at.is_(None)
-            | held.timestamp.is_(None)
-            | (ATTEMPTS.c.submitted_at != held.timestamp)
-            | tuple_(ATTEMPTS.c.learner, ATTEMPTS.c.assignment).in_(several),
-        )
-    )
+    query = select(
+        ATTEMPTS.c.id,
+        ATTEMPTS.c.learner,
+        ATTEMPTS.c.assignment,
+        func.coalesce(_as_text(ATTEMPTS.c.submitted_at, engine), ""),
+        _as_text(ATTEMPTS.c.first_graded_at, engine),
+        _as_text(ATTEMPTS.c.graded_at, engine),
+    ).where(ATTEMPTS.c.assignment.in_(assignments))
+    sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    found = read_table(db_url, sql)
+    if found.num_rows == 0:
+        return {}
+    learner = pc.dictionary_encode(found.column(1).cast(pa.string())).combine_chunks()
+    assignment = pc.dictionary_encode(found.column(2).cast(pa.string())).combine_chunks()
+    learners, names = learner.indices.to_numpy(), assignment.indices.to_numpy()
+    pair = learners.astype(np.int64) * len(assignment.dictionary) + names
+    _, which, count = np.unique(pair, return_inverse=True, return_counts=True)
+    submitted = found.column(3).cast(pa.string()).to_numpy(zero_copy_only=False)
+    held = stamps.table_of(learner.dictionary.to_pylist(), assignment.dictionary.to_pylist())
+    beyond = (count[which] > 1) | (submitted == "") | (submitted != held[learners, names])
+    rows: dict[tuple[str, str], list] = defaultdict(list)
+    kept = found.filter(pa.array(beyond))
+    columns = [column.to_pylist() for column in kept.columns]
+    for attempt_id, who, what, at, first, graded in zip(*columns, strict=True):
+        rows[(who, what)].append((attempt_id, at or None, first, graded))
+    return rows
+
+
+def _as_text(column: Any, engine: Engine) -> Any:
+    """A timestamp column as text in SQLite's form, which is how SQLite keeps it: PostgreSQL's
+    own text form follows the server's DateStyle."""
+    if engine.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD HH24:MI:SS.US")
+    return column
 
 
 def _datetime(value: Any) -> datetime | None:

@@ -11,8 +11,9 @@ import json
 import shutil
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 
+from graders.arrow_reads import read_table
 from graders.attempts import ATTEMPTS, SCORES, read_attempts
 from graders.course import Course
 from graders.database import normalise
@@ -171,3 +172,26 @@ def test_cli_records_and_report_take_the_attempts_policy(tmp_path):
         "records", "--course", str(course.root), "--out", str(tmp_path / "x"), "--attempts", "first"
     )
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+
+
+def test_submission_times_are_read_alike_whatever_the_servers_date_style(tmp_path, postgres):
+    url = normalise(postgres.new_database(), tmp_path)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            name = engine.url.database
+            connection.execute(text(f"ALTER DATABASE \"{name}\" SET DateStyle = 'SQL, DMY'"))
+    finally:
+        engine.dispose()
+    # the columnar reader's sessions take the setting (psycopg2 sets ISO for its own)
+    shown = read_table(url, "SELECT CAST(TIMESTAMP '2026-03-08 09:00:00' AS TEXT)")
+    assert shown.column(0).to_pylist() == ["08/03/2026 09:00:00"]
+    course = tiny_course(
+        tmp_path / "cohort", tmp_path / "sources", f"\nc.CourseDirectory.db_url = {url!r}\n"
+    )
+    resubmit(course, "an", WORSE, "2026-03-01 09:00:00.000000 UTC")
+    grade(course, TINY, progress=False, workers=1)
+    resubmit(course, "an", BETTER, "2026-03-08 09:00:00.000000 UTC")
+    grade(course, TINY, progress=False, workers=1)
+    assert counted(course, "an", "latest") == (2, 2, "2026-03-08T09:00:00+00:00")
+    assert counted(course, "an", "best") == (2, 2, "2026-03-08T09:00:00+00:00")
