@@ -358,6 +358,19 @@ class Histories:
         learner submitted."""
         return self._stamps.of(learner)
 
+    def submitted_at(
+        self, learners: list[str], assignments: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(whether nbgrader holds a submission, when the attempt that counts by the
+        ``latest`` policy was submitted as :class:`Choice` gives it) for these learners (rows)
+        and assignments (columns), for learners not in :meth:`beyond_gradebook`."""
+        return self._stamps.submitted_at(learners, assignments)
+
+    def beyond_gradebook(self) -> set[str]:
+        """The learners with kept attempts beyond the submission nbgrader holds, whose choice
+        needs their history."""
+        return {learner for learner, _ in self._rows}
+
     def several(self) -> Iterator[tuple[str, str]]:
         """The (learner, assignment) pairs with more than one attempt: the only ones where
         the ``best`` policy may count another attempt than nbgrader's."""
@@ -406,6 +419,22 @@ class SubmissionStamps:
             if column is not None:
                 found[held, at] = self._table[rows[held], column]
         return found
+
+    def submitted_at(
+        self, learners: list[str], assignments: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(whether there is a submission, its timestamp as ``_iso(_datetime(stamp))`` would
+        write it, None where there is none), for a span of learners at once."""
+        stamps = self.table_of(learners, assignments)
+        held = stamps != _NONE
+        written = np.array([s is not None for s in stamps.reshape(-1).tolist()], dtype=bool)
+        written = written.reshape(stamps.shape) & held
+        found = np.full(stamps.shape, None, dtype=object)
+        if written.any():
+            times = np.array(stamps[written].tolist(), dtype="datetime64[us]")
+            seconds = np.datetime_as_string(times.astype("datetime64[s]"), unit="s")
+            found[written] = np.char.add(seconds, "+00:00").tolist()
+        return held, found
 
     def of(self, learner: str) -> dict[str, str | None]:
         row = self._row.get(learner)

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 WAIT_SECONDS = 1.0  # how often a waiting process looks whether the run was abandoned
+PIECES_PER_CALL = min(os.sysconf("SC_IOV_MAX"), 1024)  # what one writev may take
 
 
 class Abandoned(Exception):
@@ -23,7 +24,7 @@ class Abandoned(Exception):
 
 
 class OrderedAppend:
-    """Append ``parts[file]`` to each of ``files`` once every part before ``start`` is there.
+    """Append a part, given as pieces, to each of ``files`` once every part before it is there.
 
     Parts are keyed by ``(start, stop)`` spans that tile ``range(count)`` from 0; made before the
     processes are forked, so that they share the turn.
@@ -36,8 +37,9 @@ class OrderedAppend:
         self._abandoned = context.RawValue("b", 0)
         self._changed = context.Condition()
 
-    def append(self, span: tuple[int, int], parts: list[bytes]) -> None:
-        """Wait for ``span``'s turn, append its parts (one per file) and pass the turn on."""
+    def append(self, span: tuple[int, int], parts: list[list[bytes]]) -> None:
+        """Wait for ``span``'s turn, append its parts (one per file, each a list of pieces
+        written one after the other) and pass the turn on."""
         if len(parts) != len(self.files):
             raise ValueError(f"{len(parts)} parts for {len(self.files)} files")
         start, stop = span
@@ -63,10 +65,16 @@ class OrderedAppend:
             self._changed.notify_all()
 
 
-def _append(path: str, content: bytes) -> None:
+def _append(path: str, pieces: list[bytes]) -> None:
+    """Write the pieces with ``writev``: joining a span's xAPI statements first would copy tens
+    of megabytes into memory fresh from the kernel, for nothing."""
     handle = os.open(path, os.O_WRONLY | os.O_APPEND)
     try:
-        write_all(handle, content)
+        for start in range(0, len(pieces), PIECES_PER_CALL):
+            batch = pieces[start : start + PIECES_PER_CALL]
+            written = os.writev(handle, batch)
+            if written < sum(map(len, batch)):  # a short write: finish the batch piece by piece
+                write_all(handle, b"".join(batch)[written:])
     finally:
         os.close(handle)
 

@@ -173,6 +173,9 @@ class RecordMaker:
         self.counted = self.table.scores  # the scores that count, by the attempts policy
         if self.policy.attempts == "best":
             self.counted = self._best_scores()
+        # learners whose attempt that counts may not be simply the one nbgrader holds (the
+        # best policy's choices are among them)
+        self._unusual = self.histories.beyond_gradebook()
         # An evidence entry says nothing of its learner: one object per item and score serves
         # every learner with that score (records are serialised, never changed).
         self._shared: list[dict[float | None, dict[str, Any]]] = [{} for _ in items]
@@ -193,7 +196,9 @@ class RecordMaker:
         for offset, number in enumerate(range(start, stop)):
             learner = self.learners[number]
             results, competences = span.competences(offset)
-            learner_status, submitted_at = self.assignment_entries(learner, span.submitted[offset])
+            learner_status, submitted_at = self.assignment_entries(
+                learner, span.submitted[offset], span.times[offset]
+            )
             record = {
                 "schema": RECORD_SCHEMA_ID,
                 "learner": learner,
@@ -224,18 +229,29 @@ class RecordMaker:
         for a, columns in enumerate(self._by_assignment):
             if columns:
                 submitted[:, a] = (block[:, columns] != ABSENT).any(axis=1)
-        return Span(self.assessed, entries, codes, submitted, block)
+        held, found = self.histories.submitted_at(self.learners[start:stop], self.assignments)
+        times = np.where(held, found, _NOT_HELD).tolist()
+        return Span(self.assessed, entries, codes, submitted, block, times)
 
     def assignment_entries(
-        self, learner: str, submitted: np.ndarray
+        self, learner: str, submitted: np.ndarray, times: list[Any]
     ) -> tuple[dict[str, dict], dict[str, str | None]]:
         """(the record's ``assignments``, assignment -> when the attempt that counts was
-        submitted); ``submitted``: whether the learner has grades in each assignment."""
+        submitted); ``submitted``: whether the learner has grades in each assignment; ``times``:
+        the learner's row of :attr:`Span.times`, which spares looking the attempt up when
+        nbgrader's is the only one."""
         reported = self.status.get(learner, {})
         entries = {}
         submitted_at = {}
-        for assignment, graded in zip(self.assignments, submitted.tolist(), strict=True):
-            choice = self._choice(learner, assignment) if graded else None
+        usual = learner not in self._unusual
+        graded_in = submitted.tolist()
+        for assignment, graded, at in zip(self.assignments, graded_in, times, strict=True):
+            if not graded:
+                choice = None
+            elif usual:
+                choice = None if at is _NOT_HELD else Choice(1, 1, at, None)
+            else:
+                choice = self._choice(learner, assignment)
             status = reported.get(assignment)
             if status is None:
                 status = {"status": "graded" if choice else "not_submitted"}
@@ -369,7 +385,8 @@ class Span:
     """The competence entries of a span of learners: ``codes[offset, c]`` picks learner
     ``offset``'s (result, entry) of competence ``c`` from ``entries[c]``; ``submitted[offset, a]``
     says whether they have grades in assignment ``a``; ``scores`` are the span's rows of the
-    scores that count."""
+    scores that count; ``times[offset][a]`` is when nbgrader's submission was made (ISO text,
+    None without a timestamp, :data:`_NOT_HELD` when nbgrader holds none)."""
 
     def __init__(
         self,
@@ -378,7 +395,9 @@ class Span:
         codes: np.ndarray,
         submitted: np.ndarray,
         scores: np.ndarray,
+        times: list[list[Any]],
     ) -> None:
+        self.times = times
         self.scores = scores
         self.names = competences
         self.entries = entries
@@ -394,6 +413,9 @@ class Span:
         for name, known, code in zip(self.names, self.entries, codes, strict=True):
             results[name], entries[name] = known[code]
         return results, entries
+
+
+_NOT_HELD = object()  # in Span.times: nbgrader holds no submission
 
 
 def _score(value: float) -> float | None:

@@ -197,9 +197,9 @@ def _started_tables(staging: Path, headers: dict[str, tuple | None]) -> OrderedA
 
 def _write_part(
     records: Iterable[dict[str, Any]], staging: Path, *, first: int, home: str | None
-) -> tuple[Written, dict[str, bytes]]:
+) -> tuple[Written, dict[str, list[bytes]]]:
     """Write records into ``staging/learners``; return their ``records.csv`` rows and, when
-    ``home`` is given, their ``paths.csv`` rows and xAPI statements."""
+    ``home`` is given, their ``paths.csv`` rows and xAPI statements, as each table's pieces."""
     learners = str(staging / "learners")
     written = Written()
     formatter = _Formatter()
@@ -221,10 +221,10 @@ def _write_part(
             lines = statement_lines(record, schema=full_check_due(number))
             statements += lines
             written.statements += len(lines)
-    tables = {RECORDS_CSV: "".join(csv_rows).encode()}
+    tables = {RECORDS_CSV: ["".join(csv_rows).encode()]}
     if statement_lines is not None:
-        tables[PATHS_CSV] = paths.getvalue().encode()
-        tables[XAPI] = b"".join(statements)
+        tables[PATHS_CSV] = [paths.getvalue().encode()]
+        tables[XAPI] = statements  # a span's are tens of megabytes: written as they are
     return written, tables
 
 

@@ -10,7 +10,7 @@ from graders.ordered_append import Abandoned, OrderedAppend
 
 def _append_later(appender: OrderedAppend, span: tuple[int, int], delay: float) -> None:
     time.sleep(delay)
-    appender.append(span, [f"{span[0]}-{span[1]};".encode(), f"[{span[0]}]".encode()])
+    appender.append(span, [[f"{span[0]}-{span[1]};".encode()], [b"[", str(span[0]).encode(), b"]"]])
 
 
 def test_parts_finished_out_of_order_are_appended_in_span_order(tmp_path):
@@ -36,7 +36,7 @@ def test_parts_finished_out_of_order_are_appended_in_span_order(tmp_path):
 
 def _wait_for_turn(appender: OrderedAppend, outcome) -> None:
     try:
-        appender.append((4, 8), [b"never"])
+        appender.append((4, 8), [[b"never"]])
     except Abandoned:
         outcome.value = 1
 
@@ -60,9 +60,9 @@ def test_a_span_in_its_turn_is_appended_without_waiting(tmp_path):
     target = tmp_path / "t.csv"
     target.write_bytes(b"h\n")
     appender = OrderedAppend([target])
-    appender.append((0, 2), [b"a\n"])
-    appender.append((2, 3), [b"b\n"])
-    assert target.read_bytes() == b"h\na\nb\n"
+    appender.append((0, 2), [[b"a\n"]])
+    appender.append((2, 3), [[b"b", b"\n"] * 1500])  # more pieces than one writev takes
+    assert target.read_bytes() == b"h\na\n" + b"b\n" * 1500
     with pytest.raises(ValueError):  # one part per file
-        appender.append((3, 4), [b"c\n", b"d\n"])
-    assert target.read_bytes() == b"h\na\nb\n"
+        appender.append((3, 4), [[b"c\n"], [b"d\n"]])
+    assert target.read_bytes() == b"h\na\n" + b"b\n" * 1500

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -104,13 +104,15 @@ def _statement_id(actor_json: bytes, body: _Body) -> str:
     """A name-based UUID (version 5, RFC 4122 variant) of the statement's content: its actor's
     JSON with sorted keys and the digest of everything else (made once for all learners with
     the same body). Formatted here rather than by :class:`uuid.UUID`, which takes longer than
-    the hash for a national cohort's millions of statements."""
-    seed = STATEMENT_NAMESPACE.bytes + actor_json + body.digest
-    digest = bytearray(hashlib.sha1(seed, usedforsecurity=False).digest()[:16])
-    digest[6] = digest[6] & 0x0F | 0x50
-    digest[8] = digest[8] & 0x3F | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    the hash for a national cohort's millions of statements: the version is the 13th hex digit,
+    the variant the top two bits of the 17th."""
+    seed = _NAMESPACE + actor_json + body.digest
+    h = hashlib.sha1(seed, usedforsecurity=False).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_NAMESPACE = STATEMENT_NAMESPACE.bytes
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def _finish(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> dict[str, Any]:
@@ -297,7 +299,7 @@ class StatementLines:
         self.home = home
         # id of an entry -> (the entry, kept so the id is not reused; its competence; its body;
         # the assignments of its evidence)
-        self._entries: dict[int, tuple[dict, str, _Body | None, set[str]]] = {}
+        self._entries: dict[int, tuple[dict, str, _Body | None, tuple[str, ...]]] = {}
 
     def __call__(self, record: dict[str, Any], *, schema: bool) -> list[bytes]:
         """One record's lines; when ``schema`` is true they are read back and checked."""
@@ -308,19 +310,26 @@ class StatementLines:
                 validate_statement(orjson.loads(line))
         return lines
 
-    def _parts(self, record: dict[str, Any]) -> Iterator[tuple[_Body, str]]:
+    def _parts(self, record: dict[str, Any]) -> list[tuple[_Body, str]]:
+        """:func:`_parts`, with each entry's body and assignments looked up rather than made,
+        and the submission times gathered once for the record's statements."""
+        times = {a: status.get("submitted_at") for a, status in record["assignments"].items()}
+        generated = record["generated_at"]
+        found = []
         for competence, entry in record["competences"].items():
             known = self._entries.get(id(entry))
             if known is None or known[1] != competence:
                 body = _entry_body(entry, competence, self.home)
-                known = (entry, competence, body, _evidence_assignments(entry))
+                known = (entry, competence, body, tuple(_evidence_assignments(entry)))
                 self._entries[id(entry)] = known
             if known[2] is not None:
-                yield known[2], _earned_at(record, known[3])
+                earned = [times[assignment] for assignment in known[3]]
+                found.append((known[2], max((t for t in earned if t), default=generated)))
         for path_id in record["paths"]:
             parts = _path_parts(record, path_id, self.home)
             if parts is not None:
-                yield parts
+                found.append(parts)
+        return found
 
 
 def validate_statement(statement: dict[str, Any], *, schema: bool = True) -> None:
