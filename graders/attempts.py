@@ -353,18 +353,13 @@ class Histories:
             return Choice(1, 1, _iso(when or _datetime(rows[0][2])), None)
         return choose(self.get(learner, assignment), live, policy)
 
-    def stamps(self, learner: str) -> dict[str, str | None]:
-        """assignment -> nbgrader's submission timestamp (text), for the assignments the
-        learner submitted."""
-        return self._stamps.of(learner)
-
     def submitted_at(
         self, learners: list[str], assignments: list[str]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(whether nbgrader holds a submission, when the attempt that counts by the
-        ``latest`` policy was submitted as :class:`Choice` gives it) for these learners (rows)
-        and assignments (columns), for learners not in :meth:`beyond_gradebook`."""
-        return self._stamps.submitted_at(learners, assignments)
+        """(whether nbgrader holds a submission, its timestamp: NaT where there is none) for
+        these learners (rows) and assignments (columns); for learners not in
+        :meth:`beyond_gradebook`, the attempt that counts was submitted then."""
+        return self._stamps.tables_of(learners, assignments)
 
     def beyond_gradebook(self) -> set[str]:
         """The learners with kept attempts beyond the submission nbgrader holds, whose choice
@@ -389,88 +384,99 @@ _NONE = object()  # no submission
 
 
 class SubmissionStamps:
-    """nbgrader's timestamp of every submission, in a table of learners x assignments: text as
-    the database writes it, None when nbgrader has none, :data:`_NONE` where nothing was
-    submitted. A national cohort has a million submissions; a table read as columns is made
-    in a fraction of the time a dictionary per learner takes."""
+    """nbgrader's timestamp of every submission, in tables of learners x assignments: whether
+    nbgrader holds a submission, and when it was made (NaT: no timestamp). A national cohort
+    has a million submissions; tables read as columns are made in a fraction of the time a
+    dictionary per learner takes, and a span's times are taken from them at once."""
 
-    def __init__(self, learners: list[str], assignments: list[str], table: np.ndarray) -> None:
+    def __init__(
+        self, learners: list[str], assignments: list[str], held: np.ndarray, times: np.ndarray
+    ) -> None:
         self._row = {learner: n for n, learner in enumerate(learners)}
-        self._assignments = assignments
         self._column = {assignment: n for n, assignment in enumerate(assignments)}
-        self._table = table
+        self._held = held
+        self._times = times
 
-    def get(self, learner: str, assignment: str) -> str | None | object:
-        """The timestamp, None, or :data:`_NONE` when the learner did not submit."""
+    def get(self, learner: str, assignment: str) -> datetime | None | object:
+        """The timestamp, None without one, or :data:`_NONE` when nothing was submitted."""
         row = self._row.get(learner)
         column = self._column.get(assignment)
-        if row is None or column is None:
+        if row is None or column is None or not self._held[row, column]:
             return _NONE
-        return self._table[row, column]
+        when = self._times[row, column]
+        return None if np.isnat(when) else when.item()
 
-    def table_of(self, learners: list[str], assignments: list[str]) -> np.ndarray:
-        """The timestamps of these learners (rows) and assignments (columns), :data:`_NONE`
-        where nothing was submitted."""
-        found = np.full((len(learners), len(assignments)), _NONE, dtype=object)
+    def tables_of(
+        self, learners: list[str], assignments: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(whether nbgrader holds a submission, its timestamp in microseconds, NaT where there
+        is none) for these learners (rows) and assignments (columns)."""
+        held = np.zeros((len(learners), len(assignments)), dtype=bool)
+        times = np.full(held.shape, np.datetime64("NaT", "us"))
         rows = np.array([self._row.get(learner, -1) for learner in learners], dtype=np.int64)
-        held = rows >= 0
+        known = rows >= 0
         for at, assignment in enumerate(assignments):
             column = self._column.get(assignment)
             if column is not None:
-                found[held, at] = self._table[rows[held], column]
-        return found
-
-    def submitted_at(
-        self, learners: list[str], assignments: list[str]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(whether there is a submission, its timestamp as ``_iso(_datetime(stamp))`` would
-        write it, None where there is none), for a span of learners at once."""
-        stamps = self.table_of(learners, assignments)
-        held = stamps != _NONE
-        written = np.array([s is not None for s in stamps.reshape(-1).tolist()], dtype=bool)
-        written = written.reshape(stamps.shape) & held
-        found = np.full(stamps.shape, None, dtype=object)
-        if written.any():
-            times = np.array(stamps[written].tolist(), dtype="datetime64[us]")
-            seconds = np.datetime_as_string(times.astype("datetime64[s]"), unit="s")
-            found[written] = np.char.add(seconds, "+00:00").tolist()
-        return held, found
-
-    def of(self, learner: str) -> dict[str, str | None]:
-        row = self._row.get(learner)
-        if row is None:
-            return {}
-        found = zip(self._assignments, self._table[row].tolist(), strict=True)
-        return {assignment: stamp for assignment, stamp in found if stamp is not _NONE}
+                held[known, at] = self._held[rows[known], column]
+                times[known, at] = self._times[rows[known], column]
+        return held, times
 
     def __len__(self) -> int:
-        return int((self._table != _NONE).sum()) if self._table.size else 0
+        return int(self._held.sum())
+
+
+def iso_seconds(times: np.ndarray) -> np.ndarray:
+    """Timestamps as :class:`Choice` writes them (``2026-11-02T08:00:00+00:00``); None for NaT."""
+    found = np.full(times.shape, None, dtype=object)
+    written = ~np.isnat(times)
+    if written.any():
+        seconds = np.datetime_as_string(times[written].astype("datetime64[s]"), unit="s")
+        found[written] = np.char.add(seconds, "+00:00").tolist()
+    return found
 
 
 def _read_stamps(db_url: str, engine: Engine, assignments: list[str]) -> SubmissionStamps:
-    """Every submission's timestamp, read as columns (:mod:`graders.arrow_reads`). The
-    timestamp comes as text (:func:`_as_text`), and '' for none: a column that starts with
-    empty values would not tell the ADBC SQLite driver its type."""
-    stamp = _as_text(SubmittedAssignment.timestamp, engine)
+    """Every submission's timestamp, read as columns (:mod:`graders.arrow_reads`)."""
     query = (
-        select(SubmittedAssignment.student_id, Assignment.name, func.coalesce(stamp, ""))
+        select(
+            SubmittedAssignment.student_id,
+            Assignment.name,
+            _timestamp(SubmittedAssignment.timestamp, engine),
+        )
         .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
         .where(Assignment.name.in_(assignments))
     )
     sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
     found = read_table(db_url, sql)
     if found.num_rows == 0:
-        return SubmissionStamps([], [], np.empty((0, 0), dtype=object))
+        return SubmissionStamps([], [], np.zeros((0, 0), bool), np.zeros((0, 0), "datetime64[us]"))
     learner = pc.dictionary_encode(found.column(0).cast(pa.string())).combine_chunks()
     assignment = pc.dictionary_encode(found.column(1).cast(pa.string())).combine_chunks()
-    stamps = found.column(2).cast(pa.string()).to_numpy(zero_copy_only=False)
-    stamps[stamps == ""] = None
-    shape = (len(learner.dictionary), len(assignment.dictionary))
-    table = np.full(shape, _NONE, dtype=object)
-    table[learner.indices.to_numpy(), assignment.indices.to_numpy()] = stamps
+    at = (learner.indices.to_numpy(), assignment.indices.to_numpy())
+    held = np.zeros((len(learner.dictionary), len(assignment.dictionary)), dtype=bool)
+    held[at] = True
+    times = np.full(held.shape, np.datetime64("NaT", "us"))
+    times[at] = _datetime64(found.column(2))
     return SubmissionStamps(
-        learner.dictionary.to_pylist(), assignment.dictionary.to_pylist(), table
+        learner.dictionary.to_pylist(), assignment.dictionary.to_pylist(), held, times
     )
+
+
+def _timestamp(column: Any, engine: Engine) -> Any:
+    """A nullable timestamp column for :func:`_datetime64`. SQLite keeps timestamps as text,
+    and a text column that starts with NULLs would not tell the ADBC SQLite driver its type, so
+    there NULL is read as ''."""
+    return column if engine.dialect.name == "postgresql" else func.coalesce(column, "")
+
+
+def _datetime64(column: pa.ChunkedArray) -> np.ndarray:
+    """A column from :func:`_timestamp` as microseconds, NaT for none."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+    elif not pa.types.is_timestamp(column.type):  # an empty SQLite result has no type
+        column = column.cast(pa.string())
+    return column.cast(pa.timestamp("us")).to_numpy().astype("datetime64[us]")
 
 
 def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> Histories:
@@ -483,7 +489,6 @@ def read_attempts(db_url: str, assignments: list[str], with_scores: bool) -> His
     engine = _engine(db_url)
     try:
         with engine.connect() as connection:
-            # The timestamps are read as text and converted only when asked for.
             stamps = _read_stamps(db_url, engine, assignments)
             rows = _kept_beyond_gradebook(db_url, engine, assignments, stamps)
             scores = _attempt_scores(connection, assignments) if with_scores else {}
@@ -502,15 +507,15 @@ def _kept_beyond_gradebook(
     A single kept attempt submitted at nbgrader's timestamp is the submission the gradebook
     holds, which the timestamp alone describes; a national cohort has a million of them. The
     attempts are read as columns and compared with the timestamps there, and only the others
-    become Python objects.
+    become Python objects (times as the driver gives them, as :func:`_datetime` reads them).
     """
     query = select(
         ATTEMPTS.c.id,
         ATTEMPTS.c.learner,
         ATTEMPTS.c.assignment,
-        func.coalesce(_as_text(ATTEMPTS.c.submitted_at, engine), ""),
-        _as_text(ATTEMPTS.c.first_graded_at, engine),
-        _as_text(ATTEMPTS.c.graded_at, engine),
+        _timestamp(ATTEMPTS.c.submitted_at, engine),
+        ATTEMPTS.c.first_graded_at,
+        ATTEMPTS.c.graded_at,
     ).where(ATTEMPTS.c.assignment.in_(assignments))
     sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
     found = read_table(db_url, sql)
@@ -521,23 +526,19 @@ def _kept_beyond_gradebook(
     learners, names = learner.indices.to_numpy(), assignment.indices.to_numpy()
     pair = learners.astype(np.int64) * len(assignment.dictionary) + names
     _, which, count = np.unique(pair, return_inverse=True, return_counts=True)
-    submitted = found.column(3).cast(pa.string()).to_numpy(zero_copy_only=False)
-    held = stamps.table_of(learner.dictionary.to_pylist(), assignment.dictionary.to_pylist())
-    beyond = (count[which] > 1) | (submitted == "") | (submitted != held[learners, names])
+    submitted = _datetime64(found.column(3))
+    held, times = stamps.tables_of(
+        learner.dictionary.to_pylist(), assignment.dictionary.to_pylist()
+    )
+    stamp = times[learners, names]
+    beyond = (count[which] > 1) | ~held[learners, names] | np.isnat(submitted) | np.isnat(stamp)
+    beyond |= submitted != stamp
     rows: dict[tuple[str, str], list] = defaultdict(list)
     kept = found.filter(pa.array(beyond))
     columns = [column.to_pylist() for column in kept.columns]
     for attempt_id, who, what, at, first, graded in zip(*columns, strict=True):
         rows[(who, what)].append((attempt_id, at or None, first, graded))
     return rows
-
-
-def _as_text(column: Any, engine: Engine) -> Any:
-    """A timestamp column as text in SQLite's form, which is how SQLite keeps it: PostgreSQL's
-    own text form follows the server's DateStyle."""
-    if engine.dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM-DD HH24:MI:SS.US")
-    return column
 
 
 def _datetime(value: Any) -> datetime | None:

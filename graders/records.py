@@ -23,7 +23,7 @@ import orjson
 from tqdm import tqdm
 
 from curriculum.framework import load_framework
-from graders.attempts import Choice, read_attempts
+from graders.attempts import Choice, iso_seconds, read_attempts
 from graders.course import Course
 from graders.errors import BdhvsError
 from graders.forked import Started, gc_paused
@@ -229,8 +229,8 @@ class RecordMaker:
         for a, columns in enumerate(self._by_assignment):
             if columns:
                 submitted[:, a] = (block[:, columns] != ABSENT).any(axis=1)
-        held, found = self.histories.submitted_at(self.learners[start:stop], self.assignments)
-        times = np.where(held, found, _NOT_HELD).tolist()
+        held, stamps = self.histories.submitted_at(self.learners[start:stop], self.assignments)
+        times = np.where(held, iso_seconds(stamps), _NOT_HELD).tolist()
         return Span(self.assessed, entries, codes, submitted, block, times)
 
     def assignment_entries(
@@ -272,18 +272,21 @@ class RecordMaker:
         The same times as :meth:`assignment_entries` gives, without making its entries: the
         attempt that counts was submitted at nbgrader's timestamp unless the ``best`` policy
         chose another or nbgrader holds no timestamp."""
-        times: list[Any] = []
-        for offset, learner in enumerate(self.learners[start:stop]):
-            stamps = self.histories.stamps(learner)
-            graded_in = submitted[offset].tolist()
-            for assignment, graded in zip(self.assignments, graded_in, strict=True):
-                stamp = stamps.get(assignment) if graded else None
-                if graded and (stamp is None or (learner, assignment) in self._chosen):
-                    choice = self._choice(learner, assignment)
-                    stamp = choice.submitted_at[:19] if choice and choice.submitted_at else None
-                times.append(stamp)
-        shape = (stop - start, len(self.assignments))
-        return np.array(times, dtype="datetime64[s]").reshape(shape)
+        learners = self.learners[start:stop]
+        _, stamps = self.histories.submitted_at(learners, self.assignments)
+        times = np.where(submitted, stamps.astype("datetime64[s]"), np.datetime64("NaT", "s"))
+        redo = submitted & np.isnat(times)
+        for offset, learner in enumerate(learners):
+            if learner in self._unusual:
+                for a, assignment in enumerate(self.assignments):
+                    redo[offset, a] |= (
+                        submitted[offset, a] and (learner, assignment) in self._chosen
+                    )
+        for offset, a in zip(*np.nonzero(redo), strict=True):
+            choice = self._choice(learners[offset], self.assignments[a])
+            when = choice.submitted_at[:19] if choice and choice.submitted_at else "NaT"
+            times[offset, a] = np.datetime64(when, "s")
+        return times
 
     def _choice(self, learner: str, assignment: str) -> Choice | None:
         """The attempt that counts of a submission with grades: the one ``best`` chose, else
