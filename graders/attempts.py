@@ -451,16 +451,21 @@ def _read_stamps(db_url: str, engine: Engine, assignments: list[str]) -> Submiss
     found = read_table(db_url, sql)
     if found.num_rows == 0:
         return SubmissionStamps([], [], np.zeros((0, 0), bool), np.zeros((0, 0), "datetime64[us]"))
-    learner = pc.dictionary_encode(found.column(0).cast(pa.string())).combine_chunks()
-    assignment = pc.dictionary_encode(found.column(1).cast(pa.string())).combine_chunks()
-    at = (learner.indices.to_numpy(), assignment.indices.to_numpy())
-    held = np.zeros((len(learner.dictionary), len(assignment.dictionary)), dtype=bool)
+    learners, learner_names = _codes(found.column(0))
+    assignments_at, assignment_names = _codes(found.column(1))
+    at = (learners, assignments_at)
+    held = np.zeros((len(learner_names), len(assignment_names)), dtype=bool)
     held[at] = True
     times = np.full(held.shape, np.datetime64("NaT", "us"))
     times[at] = _datetime64(found.column(2))
-    return SubmissionStamps(
-        learner.dictionary.to_pylist(), assignment.dictionary.to_pylist(), held, times
-    )
+    return SubmissionStamps(learner_names, assignment_names, held, times)
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """A text column as (the number of each row's value, the distinct values in that order):
+    a million learner ids compared as integers rather than strings."""
+    encoded = pc.dictionary_encode(column.cast(pa.string())).combine_chunks()
+    return encoded.indices.to_numpy(), encoded.dictionary.to_pylist()
 
 
 def _timestamp(column: Any, engine: Engine) -> Any:
@@ -474,8 +479,6 @@ def _datetime64(column: pa.ChunkedArray) -> np.ndarray:
     """A column from :func:`_timestamp` as microseconds, NaT for none."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
-    elif not pa.types.is_timestamp(column.type):  # an empty SQLite result has no type
-        column = column.cast(pa.string())
     return column.cast(pa.timestamp("us")).to_numpy().astype("datetime64[us]")
 
 
@@ -521,15 +524,12 @@ def _kept_beyond_gradebook(
     found = read_table(db_url, sql)
     if found.num_rows == 0:
         return {}
-    learner = pc.dictionary_encode(found.column(1).cast(pa.string())).combine_chunks()
-    assignment = pc.dictionary_encode(found.column(2).cast(pa.string())).combine_chunks()
-    learners, names = learner.indices.to_numpy(), assignment.indices.to_numpy()
-    pair = learners.astype(np.int64) * len(assignment.dictionary) + names
+    learners, learner_names = _codes(found.column(1))
+    names, assignment_names = _codes(found.column(2))
+    pair = learners.astype(np.int64) * len(assignment_names) + names
     _, which, count = np.unique(pair, return_inverse=True, return_counts=True)
     submitted = _datetime64(found.column(3))
-    held, times = stamps.tables_of(
-        learner.dictionary.to_pylist(), assignment.dictionary.to_pylist()
-    )
+    held, times = stamps.tables_of(learner_names, assignment_names)
     stamp = times[learners, names]
     beyond = (count[which] > 1) | ~held[learners, names] | np.isnat(submitted) | np.isnat(stamp)
     beyond |= submitted != stamp

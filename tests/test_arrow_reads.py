@@ -1,6 +1,7 @@
 """Query results come back as columns from the ADBC drivers, on the URLs bdhvs accepts."""
 
 import sqlite3
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -27,9 +28,22 @@ def test_a_postgresql_url_becomes_a_libpq_url_with_a_timeout_and_its_password():
     assert f"connect_timeout={CONNECT_TIMEOUT}" in target
 
 
-def test_a_postgresql_url_without_host_looks_for_a_local_socket():
+def test_a_postgresql_url_without_host_connects_through_the_first_socket_folder_present(
+    tmp_path, monkeypatch
+):
+    present = tmp_path / "run" / "postgresql"
+    present.mkdir(parents=True)
+    monkeypatch.setattr(arrow_reads, "DEFAULT_SOCKET_DIRS", (tmp_path / "absent", present))
     _, target = arrow_reads._driver("postgresql+psycopg2://role@/course?connect_timeout=3")
-    assert "connect_timeout=3" in target and "host=%2F" in target
+    query = parse_qs(urlsplit(target).query)
+    assert query["host"] == [str(present)]
+    assert query["connect_timeout"] == ["3"]
+
+
+def test_a_postgresql_url_naming_its_socket_folder_keeps_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(arrow_reads, "DEFAULT_SOCKET_DIRS", (tmp_path,))
+    _, target = arrow_reads._driver("postgresql+psycopg2://role@/course?host=/srv/pg")
+    assert parse_qs(urlsplit(target).query)["host"] == ["/srv/pg"]
 
 
 def test_other_databases_are_refused_clearly():

@@ -138,12 +138,15 @@ def _line(actor_json: bytes, body: _Body, timestamp: str) -> bytes:
     )
 
 
-def _earned_at(record: dict[str, Any], assignments: Iterable[str]) -> str:
+def _submission_times(record: dict[str, Any]) -> dict[str, str | None]:
+    """Each assignment of a record -> when its graded submission was made, if known."""
+    return {a: status.get("submitted_at") for a, status in record["assignments"].items()}
+
+
+def _earned_at(times: dict[str, str | None], assignments: Iterable[str], generated: str) -> str:
     """When a competence's result was earned: the latest graded submission of the assignments
-    giving evidence for it."""
-    status = record["assignments"]
-    times = [status[assignment].get("submitted_at") for assignment in assignments]
-    return max((t for t in times if t), default=record["generated_at"])
+    giving evidence for it, or when the record was made if none has a time."""
+    return max((t for a in assignments if (t := times[a])), default=generated)
 
 
 @cache
@@ -184,7 +187,10 @@ def _competence_parts(
     body = _entry_body(entry, competence, home)
     if body is None:
         return None
-    return body, _earned_at(record, _evidence_assignments(entry))
+    earned = _earned_at(
+        _submission_times(record), _evidence_assignments(entry), record["generated_at"]
+    )
+    return body, earned
 
 
 def _entry_body(entry: dict[str, Any], competence: str, home: str) -> _Body | None:
@@ -313,7 +319,7 @@ class StatementLines:
     def _parts(self, record: dict[str, Any]) -> list[tuple[_Body, str]]:
         """:func:`_parts`, with each entry's body and assignments looked up rather than made,
         and the submission times gathered once for the record's statements."""
-        times = {a: status.get("submitted_at") for a, status in record["assignments"].items()}
+        times = _submission_times(record)
         generated = record["generated_at"]
         found = []
         for competence, entry in record["competences"].items():
@@ -323,8 +329,7 @@ class StatementLines:
                 known = (entry, competence, body, tuple(_evidence_assignments(entry)))
                 self._entries[id(entry)] = known
             if known[2] is not None:
-                earned = [times[assignment] for assignment in known[3]]
-                found.append((known[2], max((t for t in earned if t), default=generated)))
+                found.append((known[2], _earned_at(times, known[3], generated)))
         for path_id in record["paths"]:
             parts = _path_parts(record, path_id, self.home)
             if parts is not None:
