@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from curriculum.framework import load_framework
 from curriculum.modules import load_modules
 from graders.course import Course
+from graders.forked import Started
 from graders.integrity.report_section import integrity_section
 from graders.report import plots
 from graders.report.data import STATUSES, CohortResults, cohort_results
@@ -252,42 +253,21 @@ def report_context(
     assessed = results.competences if learners else []
     comp_label = {c: f"{c} {framework.competence(c).name(lang)}" for c in assessed}
 
-    shares = {
-        labels["step_at_least"].format(step=t): (results.steps >= t).mean(axis=0).tolist()
-        for t in (1, 2)
-        if learners
-    }
-    step_counts = np.bincount(results.steps.ravel(), minlength=1) if learners else np.zeros(1)
-    steps = list(range(len(step_counts)))
-
-    known_paths = {p.id for p in framework.paths}
-    learner_paths = read_roster_paths(course.roster_path, known_paths)
     today = on or datetime.now(UTC).date()
-    group_records = _group_records(results, learner_paths, default_path)
-    progress = progress_section(group_records, learner_paths, default_path, lang, today)
 
-    submission_scores = results.submission_scores
-    if not submission_scores:
-        some = results.assessed.any(axis=1)
-        submission_scores = (100 * results.scores[some].mean(axis=1)).tolist()
+    def to_targets(_: None) -> dict[str, Any]:
+        known_paths = {p.id for p in framework.paths}
+        learner_paths = read_roster_paths(course.roster_path, known_paths)
+        group_records = _group_records(results, learner_paths, default_path)
+        return progress_section(group_records, learner_paths, default_path, lang, today)
 
+    # a second of one core: with another core, made meanwhile
+    targets = Started(to_targets, [None], jobs, alone=True)
+    figures = _figures(results, labels, comp_label)
     at_risk = _at_risk(results, labels)
-    figures = []
-    if learners and assessed:
-        figures.append(
-            plots.attainment_bars([comp_label[c] for c in assessed], shares, labels["attainment"])
-        )
-        figures.append(
-            plots.step_distribution(
-                steps, [int(step_counts[s]) for s in steps], labels["steps"], labels["step"]
-            )
-        )
-    if submission_scores:
-        figures.append(
-            plots.histogram(
-                submission_scores, 10, labels["scores"], labels["score_pct"], labels["count"]
-            )
-        )
+    items = item_analysis(results)
+    integrity = integrity_section(course, lang)
+    [progress_to_targets] = targets.results(desc="targets", unit=" sections")
 
     first = results.first
     all_attained = int((results.steps > 0).all(axis=1).sum()) if assessed else 0
@@ -305,9 +285,9 @@ def report_context(
             (labels["all_attained"], all_attained),
         ],
         "figures": figures,
-        "progress": progress,
-        "items": item_analysis(results),
-        "integrity": integrity_section(course, lang),
+        "progress": progress_to_targets,
+        "items": items,
+        "integrity": integrity,
         "problems": results.problems[:LIST_ROWS],
         "at_risk": at_risk[:LIST_ROWS],
         "shown": {
@@ -320,6 +300,41 @@ def report_context(
         "records": first,
         "next_modules": {r["learner"]: next_modules(r, lang) for r in first},
     }
+
+
+def _figures(
+    results: CohortResults, labels: dict[str, str], comp_label: dict[str, str]
+) -> list[str]:
+    """The attainment, step and score plots, as data URIs."""
+    learners = len(results.learners)
+    assessed = list(comp_label)
+    figures = []
+    if learners and assessed:
+        shares = {
+            labels["step_at_least"].format(step=t): (results.steps >= t).mean(axis=0).tolist()
+            for t in (1, 2)
+        }
+        step_counts = np.bincount(results.steps.ravel(), minlength=1)
+        steps = list(range(len(step_counts)))
+        figures.append(
+            plots.attainment_bars([comp_label[c] for c in assessed], shares, labels["attainment"])
+        )
+        figures.append(
+            plots.step_distribution(
+                steps, [int(step_counts[s]) for s in steps], labels["steps"], labels["step"]
+            )
+        )
+    submission_scores = results.submission_scores
+    if not submission_scores:
+        some = results.assessed.any(axis=1)
+        submission_scores = (100 * results.scores[some].mean(axis=1)).tolist()
+    if submission_scores:
+        figures.append(
+            plots.histogram(
+                submission_scores, 10, labels["scores"], labels["score_pct"], labels["count"]
+            )
+        )
+    return figures
 
 
 def render_report(context: dict[str, Any]) -> str:
