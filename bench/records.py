@@ -1,6 +1,7 @@
 """Benchmark ``bdhvs records`` and ``bdhvs report`` at national scale against nbgrader's API.
 
-    .venv/bin/python bench/records.py --learners 100000 [--db postgresql://...] [--keep DIR] [--repeat N]
+    .venv/bin/python bench/records.py --learners 100000 [--db postgresql://...] [--keep DIR]
+        [--repeat N]
 
 With ``--keep DIR`` the cohort is built in DIR and kept; a later run with the same DIR measures
 that cohort again instead of building it anew (building 100,000 learners takes minutes).
