@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy.engine import make_url
 
-from graders.database import CONNECT_TIMEOUT, DEFAULT_SOCKET_DIRS
+from graders.database import CONNECT_TIMEOUT, socket_dirs
 from graders.errors import BdhvsError
 
 
@@ -45,7 +45,7 @@ def _driver(db_url: str) -> tuple[Any, str]:
         query.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
         if not url.host and "host" not in query:
             # libpq as ADBC builds it looks for the socket in /tmp; Debian's server is elsewhere
-            query["host"] = next((str(p) for p in DEFAULT_SOCKET_DIRS if p.is_dir()), "/tmp")
+            query["host"] = str(next(iter(socket_dirs(db_url)), "/tmp"))
         libpq = url.set(drivername="postgresql", query=query)
         return postgresql, libpq.render_as_string(hide_password=False)
     raise BdhvsError(f"the gradebook can be on SQLite or PostgreSQL, not {backend}")

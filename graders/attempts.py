@@ -451,9 +451,9 @@ def _read_stamps(db_url: str, engine: Engine, assignments: list[str]) -> Submiss
     found = read_table(db_url, sql)
     if found.num_rows == 0:
         return SubmissionStamps([], [], np.zeros((0, 0), bool), np.zeros((0, 0), "datetime64[us]"))
-    learners, learner_names = _codes(found.column(0))
-    assignments_at, assignment_names = _codes(found.column(1))
-    at = (learners, assignments_at)
+    learner_codes, learner_names = _codes(found.column(0))
+    assignment_codes, assignment_names = _codes(found.column(1))
+    at = (learner_codes, assignment_codes)
     held = np.zeros((len(learner_names), len(assignment_names)), dtype=bool)
     held[at] = True
     times = np.full(held.shape, np.datetime64("NaT", "us"))
@@ -524,14 +524,15 @@ def _kept_beyond_gradebook(
     found = read_table(db_url, sql)
     if found.num_rows == 0:
         return {}
-    learners, learner_names = _codes(found.column(1))
-    names, assignment_names = _codes(found.column(2))
-    pair = learners.astype(np.int64) * len(assignment_names) + names
+    learner_codes, learner_names = _codes(found.column(1))
+    assignment_codes, assignment_names = _codes(found.column(2))
+    pair = learner_codes.astype(np.int64) * len(assignment_names) + assignment_codes
     _, which, count = np.unique(pair, return_inverse=True, return_counts=True)
     submitted = _datetime64(found.column(3))
     held, times = stamps.tables_of(learner_names, assignment_names)
-    stamp = times[learners, names]
-    beyond = (count[which] > 1) | ~held[learners, names] | np.isnat(submitted) | np.isnat(stamp)
+    stamp = times[learner_codes, assignment_codes]
+    held_now = held[learner_codes, assignment_codes]
+    beyond = (count[which] > 1) | ~held_now | np.isnat(submitted) | np.isnat(stamp)
     beyond |= submitted != stamp
     rows: dict[tuple[str, str], list] = defaultdict(list)
     kept = found.filter(pa.array(beyond))

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from graders import arrow_reads
+from graders import arrow_reads, database
 from graders.database import CONNECT_TIMEOUT
 from graders.errors import BdhvsError
 
@@ -33,7 +33,7 @@ def test_a_postgresql_url_without_host_connects_through_the_first_socket_folder_
 ):
     present = tmp_path / "run" / "postgresql"
     present.mkdir(parents=True)
-    monkeypatch.setattr(arrow_reads, "DEFAULT_SOCKET_DIRS", (tmp_path / "absent", present))
+    monkeypatch.setattr(database, "DEFAULT_SOCKET_DIRS", (tmp_path / "absent", present))
     _, target = arrow_reads._driver("postgresql+psycopg2://role@/course?connect_timeout=3")
     query = parse_qs(urlsplit(target).query)
     assert query["host"] == [str(present)]
@@ -41,7 +41,7 @@ def test_a_postgresql_url_without_host_connects_through_the_first_socket_folder_
 
 
 def test_a_postgresql_url_naming_its_socket_folder_keeps_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(arrow_reads, "DEFAULT_SOCKET_DIRS", (tmp_path,))
+    monkeypatch.setattr(database, "DEFAULT_SOCKET_DIRS", (tmp_path,))
     _, target = arrow_reads._driver("postgresql+psycopg2://role@/course?host=/srv/pg")
     assert parse_qs(urlsplit(target).query)["host"] == ["/srv/pg"]
 

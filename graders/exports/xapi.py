@@ -176,21 +176,20 @@ def competence_statement(
     record: dict[str, Any], competence: str, home: str
 ) -> dict[str, Any] | None:
     """``passed`` or ``failed`` for one competence; None while nothing of it is graded."""
-    parts = _competence_parts(record, competence, home)
+    parts = _competence_parts(record, competence, home, _submission_times(record))
     return _finish(record, home, *parts) if parts else None
 
 
 def _competence_parts(
-    record: dict[str, Any], competence: str, home: str
+    record: dict[str, Any], competence: str, home: str, times: dict[str, str | None]
 ) -> tuple[_Body, str] | None:
+    """The body of a competence's statement and when it was earned; ``times`` are the record's
+    :func:`_submission_times`."""
     entry = record["competences"][competence]
     body = _entry_body(entry, competence, home)
     if body is None:
         return None
-    earned = _earned_at(
-        _submission_times(record), _evidence_assignments(entry), record["generated_at"]
-    )
-    return body, earned
+    return body, _earned_at(times, _evidence_assignments(entry), record["generated_at"])
 
 
 def _entry_body(entry: dict[str, Any], competence: str, home: str) -> _Body | None:
@@ -275,7 +274,8 @@ def _path_body(home: str, path_id: str, met: int, required: int) -> _Body:
 
 
 def _parts(record: dict[str, Any], home: str) -> list[tuple[_Body, str]]:
-    found = [_competence_parts(record, c, home) for c in record["competences"]]
+    times = _submission_times(record)
+    found = [_competence_parts(record, c, home, times) for c in record["competences"]]
     found += [_path_parts(record, p, home) for p in record["paths"]]
     return [parts for parts in found if parts is not None]
 

@@ -261,9 +261,9 @@ def report_context(
         group_records = _group_records(results, learner_paths, default_path)
         return progress_section(group_records, learner_paths, default_path, lang, today)
 
-    # a second of one core: with another core, made meanwhile
+    # about a second of one core: made meanwhile in another process when there is a core for it
     targets = Started(to_targets, [None], jobs, alone=True)
-    figures = _figures(results, labels, comp_label)
+    figures = _figures(results, labels, [comp_label[c] for c in assessed])
     at_risk = _at_risk(results, labels)
     items = item_analysis(results)
     integrity = integrity_section(course, lang)
@@ -303,22 +303,19 @@ def report_context(
 
 
 def _figures(
-    results: CohortResults, labels: dict[str, str], comp_label: dict[str, str]
+    results: CohortResults, labels: dict[str, str], competence_labels: list[str]
 ) -> list[str]:
-    """The attainment, step and score plots, as data URIs."""
-    learners = len(results.learners)
-    assessed = list(comp_label)
+    """The attainment, step and score plots, as data URIs; the first two only when some
+    competence was assessed (``competence_labels``, in the order of the results' columns)."""
     figures = []
-    if learners and assessed:
+    if competence_labels:
         shares = {
             labels["step_at_least"].format(step=t): (results.steps >= t).mean(axis=0).tolist()
             for t in (1, 2)
         }
         step_counts = np.bincount(results.steps.ravel(), minlength=1)
         steps = list(range(len(step_counts)))
-        figures.append(
-            plots.attainment_bars([comp_label[c] for c in assessed], shares, labels["attainment"])
-        )
+        figures.append(plots.attainment_bars(competence_labels, shares, labels["attainment"]))
         figures.append(
             plots.step_distribution(
                 steps, [int(step_counts[s]) for s in steps], labels["steps"], labels["step"]
