@@ -106,24 +106,29 @@ class _Formatter:
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, lineterminator="")
 
-    def json(self, record: dict[str, Any]) -> bytes:
-        competences = {c: self._entry(c, e)[1] for c, e in record["competences"].items()}
-        return record_json({**record, "competences": competences})
+    def format(self, record: dict[str, Any]) -> tuple[bytes, str, int]:
+        """(the record's file content, its ``records.csv`` rows as text, how many rows)."""
+        known_entries = self._entries
+        competences = {}
+        rows = []
+        for competence, entry in record["competences"].items():
+            known = known_entries.get(id(entry))
+            if known is None or known[3] != competence:
+                known = self._format_entry(competence, entry)
+            competences[competence] = known[1]
+            rows.append(known[2])
+        content = record_json({**record, "competences": competences})
+        if not rows:
+            return content, "", 0
+        learner = self._text((record["learner"], record["unit"] or "")) + ","
+        return content, learner + f"\r\n{learner}".join(rows) + "\r\n", len(rows)
 
-    def rows(self, record: dict[str, Any]) -> tuple[str, int]:
-        """(the record's ``records.csv`` rows as text, how many)."""
-        learner = self._text((record["learner"], record["unit"] or ""))
-        rows = [f"{learner},{self._entry(c, e)[2]}\r\n" for c, e in record["competences"].items()]
-        return "".join(rows), len(rows)
-
-    def _entry(
+    def _format_entry(
         self, competence: str, entry: dict[str, Any]
     ) -> tuple[dict, orjson.Fragment, str, str]:
-        known = self._entries.get(id(entry))
-        if known is None or known[3] != competence:
-            columns = self._text(competence_columns(competence, entry))
-            known = (entry, orjson.Fragment(orjson.dumps(entry)), columns, competence)
-            self._entries[id(entry)] = known
+        columns = self._text(competence_columns(competence, entry))
+        known = (entry, orjson.Fragment(orjson.dumps(entry)), columns, competence)
+        self._entries[id(entry)] = known
         return known
 
     def _text(self, columns: tuple[Any, ...]) -> str:
@@ -210,8 +215,8 @@ def _write_part(
     statements: list[bytes] = []
     with gc_paused():
         for number, record in enumerate(records, first):
-            _write_new(f"{learners}/{record['learner']}.json", formatter.json(record))
-            rows, count = formatter.rows(record)
+            content, rows, count = formatter.format(record)
+            _write_new(f"{learners}/{record['learner']}.json", content)
             csv_rows.append(rows)
             written.csv_rows += count
             written.learners += 1

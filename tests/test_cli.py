@@ -1,5 +1,6 @@
 """The bdhvs command: the documented forms work and user errors never end in a traceback."""
 
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -104,6 +105,28 @@ def test_coverage_counts_items_and_points_per_competence(tmp_path):
     assessed = [r for r in rows if r["auto_items"]]
     assert assessed and all(r["points"] > 0 for r in assessed)
     assert sum(r["manual_items"] for r in rows) >= 1
+
+
+def test_the_bdhvs_program_is_graders_cli_run():
+    scripts = importlib.metadata.entry_points(group="console_scripts", name="bdhvs")
+    assert [script.value for script in scripts] == ["graders.cli:run"]
+
+
+def test_the_program_freezes_its_objects_before_exit_so_exit_skips_walking_them(tmp_path):
+    document = tmp_path / "credential.json"
+    document.write_text('{"type": ["VerifiableCredential"]}', encoding="utf-8")
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('FROZEN', gc.get_freeze_count()))\n"
+        f"sys.argv = ['bdhvs', 'credential', 'verify', {str(document)!r}]\n"
+        "from graders.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 2, done.stderr
+    assert "not genuine" in done.stderr
+    frozen = int(done.stdout.split("FROZEN", 1)[1].split()[0])
+    assert frozen > 10_000, done.stdout
 
 
 def test_commands_skip_the_iri_grammar_and_still_check_schemas(tmp_path):
