@@ -118,10 +118,8 @@ class _Formatter:
             competences[competence] = known[1]
             rows.append(known[2])
         content = record_json({**record, "competences": competences})
-        if not rows:
-            return content, "", 0
-        learner = self._text((record["learner"], record["unit"] or "")) + ","
-        return content, learner + f"\r\n{learner}".join(rows) + "\r\n", len(rows)
+        learner = self._text((record["learner"], record["unit"] or ""))
+        return content, "".join(f"{learner},{columns}\r\n" for columns in rows), len(rows)
 
     def _format_entry(
         self, competence: str, entry: dict[str, Any]

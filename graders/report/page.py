@@ -305,10 +305,11 @@ def report_context(
 def _figures(
     results: CohortResults, labels: dict[str, str], competence_labels: list[str]
 ) -> list[str]:
-    """The attainment, step and score plots, as data URIs; the first two only when some
-    competence was assessed (``competence_labels``, in the order of the results' columns)."""
+    """The attainment, step and score plots, as data URIs; the first two only when the cohort
+    has learners and some competence was assessed (``competence_labels``, in the order of the
+    results' columns)."""
     figures = []
-    if competence_labels:
+    if len(results.learners) and competence_labels:
         shares = {
             labels["step_at_least"].format(step=t): (results.steps >= t).mean(axis=0).tolist()
             for t in (1, 2)
