@@ -193,12 +193,17 @@ class RecordMaker:
         span = self.span(start, stop)
         framework, policy = self.framework, self.policy
         policy_entry = {"mastery": policy.mastery, "attempts": policy.attempts}
+        span_paths = self._span_path_entries(span, start, stop)
         for offset, number in enumerate(range(start, stop)):
             learner = self.learners[number]
             results, competences = span.competences(offset)
             learner_status, submitted_at = self.assignment_entries(
                 learner, span.submitted[offset], span.times[offset]
             )
+            if learner in self._unusual:  # times from kept attempts, as the driver gave them
+                paths = self.path_entries(results, submitted_at)
+            else:
+                paths = span_paths[offset]
             record = {
                 "schema": RECORD_SCHEMA_ID,
                 "learner": learner,
@@ -208,7 +213,7 @@ class RecordMaker:
                 "policy": policy_entry,
                 "competences": competences,
                 "assignments": learner_status,
-                "paths": self.path_entries(results, submitted_at),
+                "paths": paths,
             }
             if check and full_check_due(number):  # made by the same code from checked inputs
                 validate_record(record)
@@ -321,6 +326,74 @@ class RecordMaker:
             }
         return paths
 
+    def path_tables(self, span: Span, start: int, stop: int) -> list[PathTable]:
+        """Each learning path's progress for ``self.learners[start:stop]`` (``span``), in the
+        framework's order: what :func:`graders.rollup.path_progress` says of each learner, as
+        arrays."""
+        steps = np.zeros(span.codes.shape, dtype=np.int16)
+        for c, entries in enumerate(span.entries):
+            steps[:, c] = np.array([result.step for result, _ in entries])[span.codes[:, c]]
+        times = self.submission_times(start, stop, span.submitted)
+        position = {c: n for n, c in enumerate(self.assessed)}
+        tables = []
+        for path in self.framework.paths:
+            unmet = np.ones((len(steps), len(path.requirements)), dtype=bool)
+            for r, need in enumerate(path.requirements):
+                if need.competence in position:
+                    unmet[:, r] = steps[:, position[need.competence]] < need.step
+            done = ~unmet.any(axis=1)
+            completed_at = np.full(len(steps), NOT_A_TIME)
+            if done.any():  # then every requirement is assessed
+                evidence = self.evidence_in(
+                    span, [position[r.competence] for r in path.requirements]
+                )
+                # NaT is the least 64-bit integer: the latest time is the greatest, NaT if none
+                latest = np.where(evidence, times.view(np.int64), NOT_A_TIME)
+                latest = latest.max(axis=1, initial=NOT_A_TIME)
+                completed_at = np.where(done, latest, NOT_A_TIME)
+            tables.append(PathTable(unmet, completed_at.view("datetime64[s]")))
+        return tables
+
+    def _span_path_entries(self, span: Span, start: int, stop: int) -> list[dict[str, dict]]:
+        """The record's ``paths`` of each learner of the span, as :meth:`path_entries` makes
+        them from times in nbgrader's timestamps. An entry of a path not completed says nothing
+        of its learner: one object serves every learner missing the same competences."""
+        found: list[dict[str, dict]] = [{} for _ in range(stop - start)]
+        for path, table in zip(
+            self.framework.paths, self.path_tables(span, start, stop), strict=True
+        ):
+            required = len(path.requirements)
+            patterns, codes = pattern_codes(table.unmet)
+            shared = []
+            for unmet in patterns.tolist():
+                missing = [
+                    r.competence for r, short in zip(path.requirements, unmet, strict=True) if short
+                ]
+                shared.append(
+                    {
+                        "completed": False,
+                        "met": required - len(missing),
+                        "required": required,
+                        "missing": missing,
+                        "completed_at": None,
+                    }
+                    if missing
+                    else None
+                )
+            when = iso_seconds(table.completed_at).tolist()
+            for offset, code in enumerate(codes.tolist()):
+                entry = shared[code]
+                if entry is None:
+                    entry = {
+                        "completed": True,
+                        "met": required,
+                        "required": required,
+                        "missing": [],
+                        "completed_at": when[offset],
+                    }
+                found[offset][path.id] = entry
+        return found
+
     def _entry(self, c: int, values: tuple[float, ...]) -> tuple[CompetenceResult, dict[str, Any]]:
         """Competence ``c``'s result and record entry for a learner with these scores on its
         items (:data:`ABSENT`: not submitted; :data:`PENDING`: awaiting an instructor)."""
@@ -382,6 +455,25 @@ class RecordMaker:
                     kept = choice.scores[self._keys[n]]
                     counted[row, n] = PENDING if kept is None else kept
         return counted
+
+
+class PathTable:
+    """One learning path's progress for a span of learners: ``unmet[offset, r]`` says whether
+    learner ``offset`` falls short of the path's requirement ``r``; ``completed_at[offset]`` is
+    when they completed the path (their latest submission giving evidence for its
+    competences), NaT unless they did or when no submission has a time."""
+
+    def __init__(self, unmet: np.ndarray, completed_at: np.ndarray) -> None:
+        self.unmet = unmet
+        self.completed_at = completed_at
+
+    @property
+    def met(self) -> np.ndarray:
+        return self.unmet.shape[1] - self.unmet.sum(axis=1)
+
+
+#: NaT as a 64-bit integer: the least of them, so that a maximum of times ignores it
+NOT_A_TIME = np.datetime64("NaT").astype(np.int64)
 
 
 class Span:

@@ -1,4 +1,5 @@
-"""Checks that the cohort report's arrays (graders.report.data) say what the records say."""
+"""Checks that the cohort report's arrays (graders.report.data) say what the records say, and
+that the records' paths say what the roll-up rule says of their competences."""
 
 from __future__ import annotations
 
@@ -6,16 +7,18 @@ from datetime import datetime
 
 import numpy as np
 
+import graders.records
 from graders.course import Course
 from graders.records import build_records
 from graders.report.data import STATUSES, CohortResults, cohort_results
-from graders.rollup import RollupPolicy
+from graders.rollup import CompetenceResult, RollupPolicy, path_progress
 
 
 def assert_results_are_the_records(
     course: Course, policy: RollupPolicy, jobs: int
 ) -> CohortResults:
     records = build_records(course, policy)
+    assert_paths_follow_the_rollup_rule(records)
     results = cohort_results(course, policy, listed=3, jobs=jobs)
     assert results.learners == [r["learner"] for r in records]
     assert [r["unit"] for r in records] == results.units
@@ -50,3 +53,37 @@ def assert_results_are_the_records(
         assert {**listed, "generated_at": ""} == {**made, "generated_at": ""}
     assert len(results.first) == min(3, len(records))
     return results
+
+
+def assert_paths_follow_the_rollup_rule(records: list[dict]) -> None:
+    """Each record's ``paths`` are what :func:`graders.rollup.path_progress` makes of the
+    record's own competences and the submission times of its attempts that count (records and
+    the report work paths out for whole spans of learners at once)."""
+    for record in records:
+        results = {
+            competence: CompetenceResult(
+                competence,
+                entry["step"],
+                entry["score"],
+                entry["earned"],
+                entry["available"],
+                entry["evidence"],
+            )
+            for competence, entry in record["competences"].items()
+        }
+        submitted_at = {
+            assignment: status["submitted_at"]
+            for assignment, status in record["assignments"].items()
+            if "attempt" in status
+        }
+        expected = {}
+        for path in graders.records.load_framework().paths:
+            progress = path_progress(path, results, submitted_at)
+            expected[path.id] = {
+                "completed": progress.completed,
+                "met": progress.met,
+                "required": progress.required,
+                "missing": list(progress.missing),
+                "completed_at": progress.completed_at,
+            }
+        assert record["paths"] == expected, record["learner"]

@@ -25,7 +25,6 @@ from graders.sources import GradedItem
 SPAN = 5000  # learners a process summarises in one go
 #: A submission's status in :attr:`CohortResults.status`.
 STATUSES = ("not_submitted", "graded", "failed")
-NOT_A_TIME = np.datetime64("NaT").astype(np.int64)
 
 
 @dataclass
@@ -153,23 +152,12 @@ def _summarised(maker: RecordMaker, start: int, stop: int) -> dict[str, Any]:
             if kind == "graded" and entry.get("max_score"):
                 submission_scores.append(100 * entry["score"] / entry["max_score"])
 
-    paths = maker.framework.paths
-    met = np.zeros((count, len(paths)), dtype=np.int16)
-    completed_at = np.full((count, len(paths)), np.datetime64("NaT"), dtype="datetime64[s]")
-    times = maker.submission_times(start, stop, span.submitted)
-    position = {c: n for n, c in enumerate(maker.assessed)}
-    for p, path in enumerate(paths):
-        assessed_needs = [r for r in path.requirements if r.competence in position]
-        for need in assessed_needs:
-            met[:, p] += steps[:, position[need.competence]] >= need.step
-        if len(assessed_needs) < len(path.requirements):
-            continue  # a requirement nothing assesses: nobody completes the path
-        done = met[:, p] == len(path.requirements)
-        evidence = maker.evidence_in(span, [position[r.competence] for r in path.requirements])
-        # NaT is the least 64-bit integer: the latest time is the greatest, NaT if none
-        latest = np.where(evidence, times.view(np.int64), NOT_A_TIME)
-        latest = latest.max(axis=1, initial=NOT_A_TIME)
-        completed_at[:, p] = np.where(done, latest, NOT_A_TIME).view("datetime64[s]")
+    tables = maker.path_tables(span, start, stop)
+    met = np.zeros((count, len(tables)), dtype=np.int16)
+    completed_at = np.full(met.shape, np.datetime64("NaT"), dtype="datetime64[s]")
+    for p, table in enumerate(tables):
+        met[:, p] = table.met
+        completed_at[:, p] = table.completed_at
     return {
         "steps": steps,
         "pending": pending,
