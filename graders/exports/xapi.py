@@ -103,10 +103,15 @@ def _actor(record: dict[str, Any], home: str) -> tuple[dict[str, Any], bytes]:
 def _statement_id(actor_json: bytes, body: _Body) -> str:
     """A name-based UUID (version 5, RFC 4122 variant) of the statement's content: its actor's
     JSON with sorted keys and the digest of everything else (made once for all learners with
-    the same body). Formatted here rather than by :class:`uuid.UUID`, which takes longer than
-    the hash for a national cohort's millions of statements: the version is the 13th hex digit,
-    the variant the top two bits of the 17th."""
-    seed = _NAMESPACE + actor_json + body.digest
+    the same body)."""
+    return _uuid5(_NAMESPACE + actor_json + body.digest)
+
+
+def _uuid5(seed: bytes) -> str:
+    """The version 5 UUID of ``seed`` (the namespace's bytes, then the name's), formatted here
+    rather than by :class:`uuid.UUID`, which takes longer than the hash for a national cohort's
+    millions of statements: the version is the 13th hex digit, the variant the top two bits of
+    the 17th."""
     h = hashlib.sha1(seed, usedforsecurity=False).hexdigest()
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
@@ -119,23 +124,6 @@ def _finish(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> d
     actor, actor_json = _actor(record, home)
     statement_id = _statement_id(actor_json, body)
     return {"id": statement_id, "actor": actor, **body.value, "timestamp": timestamp}
-
-
-def _line(actor_json: bytes, body: _Body, timestamp: str) -> bytes:
-    """:func:`_finish`'s statement as one line of JSON, from its parts' JSON."""
-    return b"".join(
-        (
-            b'{"id":"',
-            _statement_id(actor_json, body).encode(),
-            b'","actor":',
-            actor_json,
-            b",",
-            body.members,
-            b',"timestamp":',
-            orjson.dumps(timestamp),
-            b"}\n",
-        )
-    )
 
 
 def _submission_times(record: dict[str, Any]) -> dict[str, str | None]:
@@ -310,7 +298,22 @@ class StatementLines:
     def __call__(self, record: dict[str, Any], *, schema: bool) -> list[bytes]:
         """One record's lines; when ``schema`` is true they are read back and checked."""
         _, actor_json = _actor(record, self.home)
-        lines = [_line(actor_json, *parts) for parts in self._parts(record)]
+        seed = _NAMESPACE + actor_json  # each statement's is this and its body's digest
+        middle = b'","actor":' + actor_json + b","
+        lines = [
+            b"".join(
+                (
+                    b'{"id":"',
+                    _uuid5(seed + body.digest).encode(),
+                    middle,
+                    body.members,
+                    b',"timestamp":',
+                    orjson.dumps(timestamp),
+                    b"}\n",
+                )
+            )
+            for body, timestamp in self._parts(record)
+        ]
         if schema:
             for line in lines:
                 validate_statement(orjson.loads(line))
@@ -328,8 +331,14 @@ class StatementLines:
                 body = _entry_body(entry, competence, self.home)
                 known = (entry, competence, body, tuple(_evidence_assignments(entry)))
                 self._entries[id(entry)] = known
-            if known[2] is not None:
-                found.append((known[2], _earned_at(times, known[3], generated)))
+            body = known[2]
+            if body is not None:
+                latest = None  # _earned_at, without a generator: this runs millions of times
+                for assignment in known[3]:
+                    at = times[assignment]
+                    if at and (latest is None or at > latest):
+                        latest = at
+                found.append((body, latest or generated))
         for path_id in record["paths"]:
             parts = _path_parts(record, path_id, self.home)
             if parts is not None:
