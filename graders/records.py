@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from itertools import compress
 from typing import Any
 
 import jsonschema
@@ -194,14 +195,15 @@ class RecordMaker:
         framework, policy = self.framework, self.policy
         policy_entry = {"mastery": policy.mastery, "attempts": policy.attempts}
         span_paths = self._span_path_entries(span, start, stop)
+        graded_in = span.submitted.tolist()
         for offset, number in enumerate(range(start, stop)):
             learner = self.learners[number]
-            results, competences = span.competences(offset)
+            competences = span.competences(offset)
             learner_status, submitted_at = self.assignment_entries(
-                learner, span.submitted[offset], span.times[offset]
+                learner, graded_in[offset], span.times[offset]
             )
             if learner in self._unusual:  # times from kept attempts, as the driver gave them
-                paths = self.path_entries(results, submitted_at)
+                paths = self.path_entries(span.results(offset), submitted_at)
             else:
                 paths = span_paths[offset]
             record = {
@@ -239,7 +241,7 @@ class RecordMaker:
         return Span(self.assessed, entries, codes, submitted, block, times)
 
     def assignment_entries(
-        self, learner: str, submitted: np.ndarray, times: list[Any]
+        self, learner: str, submitted: list[bool], times: list[Any]
     ) -> tuple[dict[str, dict], dict[str, str | None]]:
         """(the record's ``assignments``, assignment -> when the attempt that counts was
         submitted); ``submitted``: whether the learner has grades in each assignment; ``times``:
@@ -249,25 +251,22 @@ class RecordMaker:
         entries = {}
         submitted_at = {}
         usual = learner not in self._unusual
-        graded_in = submitted.tolist()
-        for assignment, graded, at in zip(self.assignments, graded_in, times, strict=True):
+        for assignment, graded, at in zip(self.assignments, submitted, times, strict=True):
+            # (attempt, attempts, when submitted) of the attempt that counts, if any
             if not graded:
-                choice = None
-            elif usual:
-                choice = None if at is _NOT_HELD else Choice(1, 1, at, None)
+                counted = None
+            elif usual:  # nbgrader's submission is the one attempt
+                counted = None if at is _NOT_HELD else (1, 1, at)
             else:
                 choice = self._choice(learner, assignment)
+                counted = choice and (choice.attempt, choice.attempts, choice.submitted_at)
             status = reported.get(assignment)
             if status is None:
-                status = {"status": "graded" if choice else "not_submitted"}
-            if choice is not None:
-                status = {
-                    **status,
-                    "attempt": choice.attempt,
-                    "attempts": choice.attempts,
-                    "submitted_at": choice.submitted_at,
-                }
-                submitted_at[assignment] = choice.submitted_at
+                status = {"status": "graded" if counted else "not_submitted"}
+            if counted is not None:
+                attempt, attempts, when = counted
+                status = {**status, "attempt": attempt, "attempts": attempts, "submitted_at": when}
+                submitted_at[assignment] = when
             entries[assignment] = status
         return entries, submitted_at
 
@@ -356,42 +355,23 @@ class RecordMaker:
 
     def _span_path_entries(self, span: Span, start: int, stop: int) -> list[dict[str, dict]]:
         """The record's ``paths`` of each learner of the span, as :meth:`path_entries` makes
-        them from times in nbgrader's timestamps. An entry of a path not completed says nothing
-        of its learner: one object serves every learner missing the same competences."""
+        them from times in nbgrader's timestamps."""
         found: list[dict[str, dict]] = [{} for _ in range(stop - start)]
         for path, table in zip(
             self.framework.paths, self.path_tables(span, start, stop), strict=True
         ):
             required = len(path.requirements)
-            patterns, codes = pattern_codes(table.unmet)
-            shared = []
-            for unmet in patterns.tolist():
-                missing = [
-                    r.competence for r, short in zip(path.requirements, unmet, strict=True) if short
-                ]
-                shared.append(
-                    {
-                        "completed": False,
-                        "met": required - len(missing),
-                        "required": required,
-                        "missing": missing,
-                        "completed_at": None,
-                    }
-                    if missing
-                    else None
-                )
+            needed = [r.competence for r in path.requirements]
             when = iso_seconds(table.completed_at).tolist()
-            for offset, code in enumerate(codes.tolist()):
-                entry = shared[code]
-                if entry is None:
-                    entry = {
-                        "completed": True,
-                        "met": required,
-                        "required": required,
-                        "missing": [],
-                        "completed_at": when[offset],
-                    }
-                found[offset][path.id] = entry
+            for offset, unmet in enumerate(table.unmet.tolist()):
+                missing = list(compress(needed, unmet))
+                found[offset][path.id] = {
+                    "completed": not missing,
+                    "met": required - len(missing),
+                    "required": required,
+                    "missing": missing,
+                    "completed_at": when[offset],
+                }
         return found
 
     def _entry(self, c: int, values: tuple[float, ...]) -> tuple[CompetenceResult, dict[str, Any]]:
@@ -499,15 +479,21 @@ class Span:
         self.codes = codes
         self.submitted = submitted
 
-    def competences(
-        self, offset: int
-    ) -> tuple[dict[str, CompetenceResult], dict[str, dict[str, Any]]]:
-        results = {}
-        entries = {}
+    def competences(self, offset: int) -> dict[str, dict[str, Any]]:
+        """Learner ``offset``'s record entry of each competence."""
         codes = self.codes[offset].tolist()
-        for name, known, code in zip(self.names, self.entries, codes, strict=True):
-            results[name], entries[name] = known[code]
-        return results, entries
+        return {
+            name: known[code][1]
+            for name, known, code in zip(self.names, self.entries, codes, strict=True)
+        }
+
+    def results(self, offset: int) -> dict[str, CompetenceResult]:
+        """Learner ``offset``'s result of each competence."""
+        codes = self.codes[offset].tolist()
+        return {
+            name: known[code][0]
+            for name, known, code in zip(self.names, self.entries, codes, strict=True)
+        }
 
 
 _NOT_HELD = object()  # in Span.times: nbgrader holds no submission
