@@ -28,7 +28,7 @@ def validator(name: str) -> Validator:
 # against their schema, then one in FULL_CHECK_EVERY, so that a national cohort is not held up
 # (a learner record takes tens of milliseconds to check).
 FULL_CHECKS_FIRST = 20
-FULL_CHECK_EVERY = 2000
+FULL_CHECK_EVERY = 10_000
 
 
 def full_check_due(number: int) -> bool:
