@@ -139,15 +139,20 @@ class RecordMaker:
             self.assignments = assignments
             items = graded_items(course.source_dir, assignments)
             self.assessed = sorted({c for i in items for c in i.competences}, key=_competence_order)
-            # The grading reports are read in a process of their own, while this one prepares
-            # the reading of the grades, which the other processes then do.
+            # The grading reports and the attempts are read in processes of their own, while
+            # this one prepares the reading of the grades, which the other processes then do.
             reports = Started(
                 lambda _: assignment_status(course, assignments), [0], jobs, alone=True
             )
-            reading = ScoresBeingRead(course.db_url, items, jobs)  # meanwhile, the attempts:
-            self.histories = read_attempts(
-                course.db_url, assignments, with_scores=self.policy.attempts == "best"
+            with_scores = self.policy.attempts == "best"
+            attempts = Started(
+                lambda _: read_attempts(course.db_url, assignments, with_scores=with_scores),
+                [0],
+                jobs,
+                alone=True,
             )
+            reading = ScoresBeingRead(course.db_url, items, jobs)
+            (self.histories,) = attempts.results(desc="attempts", unit=" reads")
             (self.status,) = reports.results(desc="grading reports", unit=" assignments")
             self.table = reading.table(progress)
             self.roster = read_roster(course.roster_path)
