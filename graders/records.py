@@ -31,7 +31,13 @@ from graders.forked import Started, gc_paused
 from graders.gradebook_query import ABSENT, PENDING, ScoresBeingRead
 from graders.grading.grade import read_outcomes
 from graders.jsonschemas import full_check_due
-from graders.rollup import CompetenceResult, RollupPolicy, competence_result, path_progress
+from graders.rollup import (
+    CompetenceResult,
+    PathProgress,
+    RollupPolicy,
+    competence_result,
+    path_progress,
+)
 from graders.roster import read_roster
 from graders.score_patterns import pattern_codes
 from graders.sources import graded_items
@@ -318,17 +324,10 @@ class RecordMaker:
     def path_entries(
         self, results: dict[str, CompetenceResult], submitted_at: dict[str, str | None]
     ) -> dict[str, dict[str, Any]]:
-        paths = {}
-        for path in self.framework.paths:
-            progress = path_progress(path, results, submitted_at)
-            paths[path.id] = {
-                "completed": progress.completed,
-                "met": progress.met,
-                "required": progress.required,
-                "missing": list(progress.missing),
-                "completed_at": progress.completed_at,
-            }
-        return paths
+        return {
+            path.id: path_entry(path_progress(path, results, submitted_at))
+            for path in self.framework.paths
+        }
 
     def path_tables(self, span: Span, start: int, stop: int) -> list[PathTable]:
         """Each learning path's progress for ``self.learners[start:stop]`` (``span``), in the
@@ -440,6 +439,17 @@ class RecordMaker:
                     kept = choice.scores[self._keys[n]]
                     counted[row, n] = PENDING if kept is None else kept
         return counted
+
+
+def path_entry(progress: PathProgress) -> dict[str, Any]:
+    """A path's entry in a record's ``paths``."""
+    return {
+        "completed": progress.completed,
+        "met": progress.met,
+        "required": progress.required,
+        "missing": list(progress.missing),
+        "completed_at": progress.completed_at,
+    }
 
 
 class PathTable:

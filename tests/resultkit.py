@@ -9,7 +9,7 @@ import numpy as np
 
 import graders.records
 from graders.course import Course
-from graders.records import build_records
+from graders.records import build_records, path_entry
 from graders.report.data import STATUSES, CohortResults, cohort_results
 from graders.rollup import CompetenceResult, RollupPolicy, path_progress
 
@@ -76,14 +76,8 @@ def assert_paths_follow_the_rollup_rule(records: list[dict]) -> None:
             for assignment, status in record["assignments"].items()
             if "attempt" in status
         }
-        expected = {}
-        for path in graders.records.load_framework().paths:
-            progress = path_progress(path, results, submitted_at)
-            expected[path.id] = {
-                "completed": progress.completed,
-                "met": progress.met,
-                "required": progress.required,
-                "missing": list(progress.missing),
-                "completed_at": progress.completed_at,
-            }
+        expected = {
+            path.id: path_entry(path_progress(path, results, submitted_at))
+            for path in graders.records.load_framework().paths
+        }
         assert record["paths"] == expected, record["learner"]
