@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import compress
 from typing import Any
@@ -31,13 +31,7 @@ from graders.forked import Started, gc_paused
 from graders.gradebook_query import ABSENT, PENDING, ScoresBeingRead
 from graders.grading.grade import read_outcomes
 from graders.jsonschemas import full_check_due
-from graders.rollup import (
-    CompetenceResult,
-    PathProgress,
-    RollupPolicy,
-    competence_result,
-    path_progress,
-)
+from graders.rollup import CompetenceResult, RollupPolicy, competence_result, path_progress
 from graders.roster import read_roster
 from graders.score_patterns import pattern_codes
 from graders.sources import graded_items
@@ -324,18 +318,19 @@ class RecordMaker:
     def path_entries(
         self, results: dict[str, CompetenceResult], submitted_at: dict[str, str | None]
     ) -> dict[str, dict[str, Any]]:
-        return {
-            path.id: path_entry(path_progress(path, results, submitted_at))
-            for path in self.framework.paths
-        }
+        paths = {}
+        for path in self.framework.paths:
+            progress = path_progress(path, results, submitted_at)
+            paths[path.id] = path_entry(
+                progress.required, list(progress.missing), progress.completed_at
+            )
+        return paths
 
     def path_tables(self, span: Span, start: int, stop: int) -> list[PathTable]:
         """Each learning path's progress for ``self.learners[start:stop]`` (``span``), in the
         framework's order: what :func:`graders.rollup.path_progress` says of each learner, as
         arrays."""
-        steps = np.zeros(span.codes.shape, dtype=np.int16)
-        for c, entries in enumerate(span.entries):
-            steps[:, c] = np.array([result.step for result, _ in entries])[span.codes[:, c]]
+        steps = span.steps
         times = self.submission_times(start, stop, span.submitted)
         position = {c: n for n, c in enumerate(self.assessed)}
         tables = []
@@ -369,13 +364,7 @@ class RecordMaker:
             when = iso_seconds(table.completed_at).tolist()
             for offset, unmet in enumerate(table.unmet.tolist()):
                 missing = list(compress(needed, unmet))
-                found[offset][path.id] = {
-                    "completed": not missing,
-                    "met": required - len(missing),
-                    "required": required,
-                    "missing": missing,
-                    "completed_at": when[offset],
-                }
+                found[offset][path.id] = path_entry(required, missing, when[offset])
         return found
 
     def _entry(self, c: int, values: tuple[float, ...]) -> tuple[CompetenceResult, dict[str, Any]]:
@@ -441,14 +430,15 @@ class RecordMaker:
         return counted
 
 
-def path_entry(progress: PathProgress) -> dict[str, Any]:
-    """A path's entry in a record's ``paths``."""
+def path_entry(required: int, missing: list[str], completed_at: str | None) -> dict[str, Any]:
+    """A path's entry in a record's ``paths``: of its ``required`` competences, those still
+    short of their step (``missing``); completed when none is."""
     return {
-        "completed": progress.completed,
-        "met": progress.met,
-        "required": progress.required,
-        "missing": list(progress.missing),
-        "completed_at": progress.completed_at,
+        "completed": not missing,
+        "met": required - len(missing),
+        "required": required,
+        "missing": missing,
+        "completed_at": completed_at,
     }
 
 
@@ -493,6 +483,14 @@ class Span:
         self.entries = entries
         self.codes = codes
         self.submitted = submitted
+
+    @cached_property
+    def steps(self) -> np.ndarray:
+        """``steps[offset, c]``: the step learner ``offset`` attained in competence ``c``."""
+        steps = np.zeros(self.codes.shape, dtype=np.int16)
+        for c, entries in enumerate(self.entries):
+            steps[:, c] = np.array([result.step for result, _ in entries])[self.codes[:, c]]
+        return steps
 
     def competences(self, offset: int) -> dict[str, dict[str, Any]]:
         """Learner ``offset``'s record entry of each competence."""

@@ -133,8 +133,14 @@ def _submission_times(record: dict[str, Any]) -> dict[str, str | None]:
 
 def _earned_at(times: dict[str, str | None], assignments: Iterable[str], generated: str) -> str:
     """When a competence's result was earned: the latest graded submission of the assignments
-    giving evidence for it, or when the record was made if none has a time."""
-    return max((t for a in assignments if (t := times[a])), default=generated)
+    giving evidence for it, or when the record was made if none has a time. (A plain loop: this
+    runs for each of a national cohort's millions of statements.)"""
+    latest = None
+    for assignment in assignments:
+        at = times[assignment]
+        if at and (latest is None or at > latest):
+            latest = at
+    return latest or generated
 
 
 @cache
@@ -331,14 +337,8 @@ class StatementLines:
                 body = _entry_body(entry, competence, self.home)
                 known = (entry, competence, body, tuple(_evidence_assignments(entry)))
                 self._entries[id(entry)] = known
-            body = known[2]
-            if body is not None:
-                latest = None  # _earned_at, without a generator: this runs millions of times
-                for assignment in known[3]:
-                    at = times[assignment]
-                    if at and (latest is None or at > latest):
-                        latest = at
-                found.append((body, latest or generated))
+            if known[2] is not None:
+                found.append((known[2], _earned_at(times, known[3], generated)))
         for path_id in record["paths"]:
             parts = _path_parts(record, path_id, self.home)
             if parts is not None:

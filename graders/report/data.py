@@ -122,13 +122,12 @@ def _summarised(maker: RecordMaker, start: int, stop: int) -> dict[str, Any]:
     span = maker.span(start, stop)
     count = stop - start
     width = len(maker.assessed)
-    steps = np.zeros((count, width), dtype=np.int16)
+    steps = span.steps
     pending = np.zeros((count, width), dtype=np.int32)
     scores = np.zeros((count, width))
     assessed = np.zeros((count, width), dtype=bool)
     for c, entries in enumerate(span.entries):
         codes = span.codes[:, c]
-        steps[:, c] = np.array([result.step for result, _ in entries])[codes]
         pending[:, c] = np.array([len(entry["pending"]) for _, entry in entries])[codes]
         scores[:, c] = np.array([result.score for result, _ in entries])[codes]
         assessed[:, c] = np.array([result.available > 0 for result, _ in entries])[codes]
