@@ -24,9 +24,9 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from graders.build import build  # noqa: E402
-from graders.course import Course, init_course  # noqa: E402
-from graders.demo import Learner, demo_answers, make_submission  # noqa: E402
+from graders.course.build import build  # noqa: E402
+from graders.course.directory import Course, init_course  # noqa: E402
+from graders.demo.synthetic import Learner, demo_answers, make_submission  # noqa: E402
 from graders.grading.score_table import score_table  # noqa: E402
 
 from measure import measured, measured_bdhvs  # noqa: E402

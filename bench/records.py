@@ -54,12 +54,12 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from graders.attempts import ATTEMPTS, METADATA  # noqa: E402
-from graders.build import build  # noqa: E402
-from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course  # noqa: E402
+from graders.course.build import build  # noqa: E402
+from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course, init_course  # noqa: E402
+from graders.course.roster import write_roster  # noqa: E402
+from graders.course.sources import GradedItem, graded_items  # noqa: E402
+from graders.gradebook.attempts import ATTEMPTS, METADATA  # noqa: E402
 from graders.grading.grade import Outcome, write_report  # noqa: E402
-from graders.roster import write_roster  # noqa: E402
-from graders.sources import GradedItem, graded_items  # noqa: E402
 
 from measure import Measured, measured, measured_bdhvs  # noqa: E402
 

@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 
-from graders.errors import BdhvsError
+from graders.common.errors import BdhvsError
 from graders.hub.setup import add_cohort
 
 

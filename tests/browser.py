@@ -89,8 +89,8 @@ OTP_OPTIONS = (
 def otp_question_cell(sheet: str) -> str:
     """Source of a cell that shows the OTP question, answered into the sheet ``sheet``."""
     return f"""\
-from curriculum.answers import answer_sheet
-from curriculum.questions import SingleChoice, TrueFalse
+from curriculum.toolkit.answers import answer_sheet
+from curriculum.toolkit.questions import SingleChoice, TrueFalse
 
 sheet = answer_sheet({sheet!r})
 otp = SingleChoice(

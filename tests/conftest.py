@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graders.build import build
-from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course
+from graders.course.build import build
+from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course, init_course
 from graders.grading.grade import grade
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ MIN_SECRET_LINE = 16  # shorter lines ("return False") say nothing about an answ
 def lesson_lines() -> set[str]:
     """Lines the lessons teach openly: a solution line that is also one of them is no secret."""
     lines = set()
-    for path in (REPO / "curriculum" / "lessons").glob("*.ipynb"):
+    for path in (REPO / "curriculum" / "modules").glob("*/*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
             lines.update(line.strip() for line in cell.source.splitlines())
     return lines

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import nbformat
 
-from graders.build import build
-from graders.course import Course, init_course
+from graders.course.build import build
+from graders.course.directory import Course, init_course
 
 from conftest import BDHVS, submit
 

@@ -3,7 +3,8 @@
 Test machines often keep Python under a folder closed to other accounts (``/root/.pyenv``); a
 real deployment installs it where every account can run it (deploy/README.md). Here the hub,
 and every server it spawns, sees those folders opened up to show only the interpreter, the
-virtual environment, this repository and the hub folder (graders.grading.sandbox does the mounting);
+virtual environment, this repository and the hub folder (graders.grading.sandbox.isolation does the
+mounting);
 /tmp, /var/tmp and /dev/shm are private to the hub. Nothing changes outside the namespace.
 
     python hub_launch.py HUB_ROOT -- JUPYTERHUB_ARGS...
@@ -15,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from graders.grading.sandbox import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
+from graders.grading.sandbox.isolation import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
 
 REPO = Path(__file__).resolve().parents[1]
 

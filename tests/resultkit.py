@@ -7,11 +7,11 @@ from datetime import datetime
 
 import numpy as np
 
-import graders.records
-from graders.course import Course
-from graders.records import build_records, path_entry
+import graders.records.maker
+from graders.course.directory import Course
+from graders.records.maker import build_records, path_entry
+from graders.records.rollup import CompetenceResult, RollupPolicy, path_progress
 from graders.report.data import STATUSES, CohortResults, cohort_results
-from graders.rollup import CompetenceResult, RollupPolicy, path_progress
 
 
 def assert_results_are_the_records(
@@ -56,7 +56,7 @@ def assert_results_are_the_records(
 
 
 def assert_paths_follow_the_rollup_rule(records: list[dict]) -> None:
-    """Each record's ``paths`` are what :func:`graders.rollup.path_progress` makes of the
+    """Each record's ``paths`` are what :func:`graders.records.rollup.path_progress` makes of the
     record's own competences and the submission times of its attempts that count (records and
     the report work paths out for whole spans of learners at once)."""
     for record in records:
@@ -77,7 +77,7 @@ def assert_paths_follow_the_rollup_rule(records: list[dict]) -> None:
             if "attempt" in status
         }
         expected = {}
-        for path in graders.records.load_framework().paths:
+        for path in graders.records.maker.load_framework().paths:
             progress = path_progress(path, results, submitted_at)
             assert progress.met == progress.required - len(progress.missing)
             expected[path.id] = path_entry(

@@ -5,9 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from graders import arrow_reads, database
-from graders.database import CONNECT_TIMEOUT
-from graders.errors import BdhvsError
+from graders.common.errors import BdhvsError
+from graders.gradebook import arrow_reads, database
+from graders.gradebook.database import CONNECT_TIMEOUT
 
 
 def test_an_sqlite_gradebook_is_read_as_typed_columns(tmp_path):

@@ -13,13 +13,13 @@ import shutil
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from graders.arrow_reads import read_table
-from graders.attempts import ATTEMPTS, SCORES, read_attempts
-from graders.course import Course
-from graders.database import normalise
+from graders.course.directory import Course
+from graders.gradebook.arrow_reads import read_table
+from graders.gradebook.attempts import ATTEMPTS, SCORES, read_attempts
+from graders.gradebook.database import normalise
 from graders.grading.grade import grade
-from graders.records import build_records
-from graders.rollup import RollupPolicy
+from graders.records.maker import build_records
+from graders.records.rollup import RollupPolicy
 
 from conftest import run_bdhvs
 from gradekit import TINY, TINY_VARIANTS, submit_tiny, tiny_course

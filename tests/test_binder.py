@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ASSIGNMENTS, REPO, secret_lines
 
-LESSON = REPO / "curriculum" / "lessons" / "an_toan_so.ipynb"
+LESSON = REPO / "curriculum" / "modules" / "an_toan_so" / "an_toan_so.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def checkout_of(env_dir: Path) -> Path:
 
 def test_binder_image_ships_released_assignments_and_no_answers(binder_env):
     checkout = checkout_of(binder_env)
-    for removed in ("assignments", ".git", "tests", "docs/instructor", "graders/demo_data"):
+    for removed in ("assignments", ".git", "tests", "docs/instructor", "graders/demo/answers"):
         assert not (checkout / removed).exists(), removed
     released = checkout / "bai_tap"
     assert sorted(p.name for p in released.iterdir()) == ASSIGNMENTS

@@ -51,8 +51,8 @@ wifi
 """
 
 BUILD_SELF_CHECK_QUESTION = """\
-from curriculum.answers import answer_sheet
-from curriculum.questions import SingleChoice
+from curriculum.toolkit.answers import answer_sheet
+from curriculum.toolkit.questions import SingleChoice
 
 sheet = answer_sheet("tu_kiem_tra")
 cau = SingleChoice(
@@ -67,7 +67,7 @@ VISIBLE_TEST = 'assert cau.value is not None, "Bạn chưa chọn đáp án."\n'
 NOT_ANSWERED = "Bạn chưa chọn đáp án."
 # No notebook path: in JupyterLab the button must find the notebook by itself.
 CHECK_BUTTON = """\
-from curriculum.selfcheck import check_button
+from curriculum.toolkit.selfcheck import check_button
 
 check_button()
 """

@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from curriculum.framework import load_framework
+from graders.common.errors import BdhvsError
 from graders.credentials.badges import Award
 from graders.credentials.certificates import render_certificate
 from graders.credentials.dataintegrity import ProofError, add_proof, verify_proof
@@ -25,8 +26,7 @@ from graders.credentials.verify import (
     read_credential,
     verify_credential,
 )
-from graders.errors import BdhvsError
-from graders.records import build_records
+from graders.records.maker import build_records
 
 from conftest import run_bdhvs
 from in_process import run_in_process

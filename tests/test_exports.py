@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from curriculum.framework import load_framework
+from graders.common.errors import BdhvsError
 from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE, check_home_page, home_page
-from graders.errors import BdhvsError
 from graders.exports.paths_csv import PATH_COLUMNS
 from graders.exports.write import write_exports
 from graders.exports.xapi import (
@@ -19,7 +19,7 @@ from graders.exports.xapi import (
     statements,
     validate_statement,
 )
-from graders.records import build_records
+from graders.records.maker import build_records
 
 from conftest import run_bdhvs
 from in_process import run_in_process

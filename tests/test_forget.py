@@ -9,16 +9,16 @@ from types import SimpleNamespace
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.build import build
-from graders.course import init_course
+from graders.course.build import build
+from graders.course.directory import init_course
+from graders.course.roster import read_roster, write_roster
 from graders.credentials.issuer import create_issuer, load_issuer
 from graders.credentials.registry import read_index
 from graders.exports.write import write_exports
 from graders.grading.grade import grade
-from graders.records import build_records
-from graders.records_folder import write_records
+from graders.records.folder import write_records
+from graders.records.maker import build_records
 from graders.report.page import write_report
-from graders.roster import read_roster, write_roster
 
 from conftest import ASSIGNMENTS, run_bdhvs, submit_copy
 from in_process import run_in_process

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from distributed import Client, LocalCluster
 
-from graders.errors import BdhvsError
+from graders.common.errors import BdhvsError
 from graders.grading.grade import grade
 from graders.grading.score_table import score_table
 

@@ -20,10 +20,10 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.build import build
-from graders.course import REPOSITORY_ASSIGNMENTS, init_course
-from graders.demo import Learner, demo_answers, make_submission
-from graders.errors import BdhvsError
+from graders.common.errors import BdhvsError
+from graders.course.build import build
+from graders.course.directory import REPOSITORY_ASSIGNMENTS, init_course
+from graders.demo.synthetic import Learner, demo_answers, make_submission
 from graders.grading.grade import grade
 from graders.grading.score_table import score_table
 

@@ -14,8 +14,8 @@ import socket
 import nbformat
 import pytest
 
-from graders.course import REPOSITORY_ASSIGNMENTS
-from graders.grading import engine_fork
+from graders.course.directory import REPOSITORY_ASSIGNMENTS
+from graders.grading.engines import fork as engine_fork
 from graders.grading.grade import grade
 from graders.grading.score_table import score_table
 

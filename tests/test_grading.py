@@ -7,10 +7,10 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.build import build
-from graders.course import init_course
+from graders.course.build import build
+from graders.course.directory import init_course
+from graders.course.sources import scan_assignment
 from graders.grading.grade import grade, read_report
-from graders.sources import scan_assignment
 
 from conftest import ASSIGNMENTS, notebooks_of, run_bdhvs, submit
 

@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.demo import solution_text
+from graders.demo.synthetic import solution_text
 from graders.hub.training import course_dir, exchange_dir
 
 from hubkit import Hub, Kernel, UserServer, hub_session

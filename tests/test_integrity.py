@@ -27,16 +27,16 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from curriculum.answers import AnswerSheet
-from graders.build import build
-from graders.course import REPOSITORY_ASSIGNMENTS, Course, init_course
-from graders.database import normalise
-from graders.demo import solution_text
-from graders.forget import forget_learner
+from curriculum.toolkit.answers import AnswerSheet
+from graders.course.build import build
+from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course, init_course
+from graders.demo.synthetic import solution_text
+from graders.gradebook.database import normalise
 from graders.grading.grade import grade
 from graders.integrity.audit import manual_changes
 from graders.integrity.findings import check_integrity, model_choices
 from graders.integrity.similarity import Item, near_identical
+from graders.privacy.forget import forget_learner
 from graders.report.page import write_report
 
 from conftest import run_bdhvs, submit

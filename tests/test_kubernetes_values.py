@@ -369,7 +369,7 @@ def test_the_image_leaves_out_every_file_that_holds_answers():
         for line in (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
-    assert {"assignments", "graders/demo_data", "tests", "docs/instructor", ".git"} <= ignored
+    assert {"assignments", "graders/demo/answers", "tests", "docs/instructor", ".git"} <= ignored
     needed = {"environment.yml", "pyproject.toml", "README.md", "graders", "curriculum"}
     assert not needed & ignored
     for name in needed:

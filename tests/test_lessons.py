@@ -9,7 +9,7 @@ from conftest import REPO
 
 LESSONS = [
     REPO / "curriculum" / "bat_dau.ipynb",
-    *sorted((REPO / "curriculum" / "lessons").glob("*.ipynb")),
+    *sorted((REPO / "curriculum" / "modules").glob("*/*.ipynb")),
 ]
 
 

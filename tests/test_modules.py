@@ -6,8 +6,8 @@ import nbformat
 import pytest
 
 from curriculum.modules import load_modules
-from graders.demo import demo_answers
-from graders.sources import scan_assignment
+from graders.course.sources import scan_assignment
+from graders.demo.synthetic import demo_answers
 
 from conftest import REPO
 
@@ -17,7 +17,7 @@ IDS = [m.id for m in MODULES]
 
 def test_every_assignment_and_lesson_belongs_to_a_module():
     assignments = {p.name for p in (REPO / "assignments").iterdir() if p.is_dir()}
-    lessons = {p.stem for p in (REPO / "curriculum" / "lessons").glob("*.ipynb")}
+    lessons = {p.stem for p in (REPO / "curriculum" / "modules").glob("*/*.ipynb")}
     assert assignments == {m.assignment for m in MODULES}
     assert lessons == {m.id for m in MODULES}
 
@@ -59,7 +59,7 @@ def test_demo_answers_cover_every_answer_cell(module):
 
 
 def test_every_competence_is_assessed_twice_and_every_path_is_fully_assessable():
-    from graders.coverage import coverage
+    from graders.course.coverage import coverage
 
     assignments = sorted(m.assignment for m in MODULES)
     report = coverage(REPO / "assignments", assignments)

@@ -22,7 +22,7 @@ def all_notebooks() -> list[str]:
 
 
 def test_the_repository_has_notebooks():
-    assert any(p.startswith("curriculum/lessons/") for p in all_notebooks())
+    assert any(p.startswith("curriculum/modules/") for p in all_notebooks())
     assert any(p.startswith("assignments/") for p in all_notebooks())
 
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from curriculum.i18n import set_language
-from curriculum.numerals import format_number, parse_number
+from curriculum.toolkit.i18n import set_language
+from curriculum.toolkit.numerals import format_number, parse_number
 
 
 @pytest.fixture(autouse=True)

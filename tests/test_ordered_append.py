@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from graders.ordered_append import Abandoned, OrderedAppend
+from graders.common.ordered_append import Abandoned, OrderedAppend
 
 
 def _append_later(appender: OrderedAppend, span: tuple[int, int], delay: float) -> None:

@@ -28,9 +28,9 @@ import sqlalchemy
 from nbgrader.api import Gradebook
 
 from graders.cli import main
-from graders.course import Course
-from graders.database import normalise
-from graders.grading.engine_fork import hidden_paths
+from graders.course.directory import Course
+from graders.gradebook.database import normalise
+from graders.grading.engines.fork import hidden_paths
 from graders.grading.grade import grade
 from graders.grading.score_table import score_table
 

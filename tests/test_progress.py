@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from curriculum.answers import FORMAT
-from curriculum.progress import competence_progress, progress_widget, self_assessed_record
-from curriculum.selfcheck import run_visible_checks
+from curriculum.toolkit.answers import FORMAT
+from curriculum.toolkit.progress import competence_progress, progress_widget, self_assessed_record
+from curriculum.toolkit.selfcheck import run_visible_checks
 
 from conftest import notebooks_of, run_bdhvs
 

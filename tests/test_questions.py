@@ -16,10 +16,10 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
-from curriculum import i18n
-from curriculum.answers import FORMAT, AnswerSheet, answer_sheet
-from curriculum.i18n import set_language
-from curriculum.questions import (
+from curriculum.toolkit import i18n
+from curriculum.toolkit.answers import FORMAT, AnswerSheet, answer_sheet
+from curriculum.toolkit.i18n import set_language
+from curriculum.toolkit.questions import (
     Matching,
     MultipleChoice,
     NumberAnswer,

@@ -7,9 +7,9 @@ import jsonschema
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.errors import BdhvsError
-from graders.records import build_records, record_schema
-from graders.sources import graded_items
+from graders.common.errors import BdhvsError
+from graders.course.sources import graded_items
+from graders.records.maker import build_records, record_schema
 
 from conftest import ASSIGNMENTS, run_bdhvs
 

@@ -14,15 +14,15 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.course import Course
+from graders.common.errors import BdhvsError
+from graders.course.directory import Course
+from graders.course.sources import graded_items
 from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE
-from graders.errors import BdhvsError
 from graders.exports.xapi import statements
 from graders.grading.grade import report_path
-from graders.records import iter_records
-from graders.records_folder import COMPLETE, CSV_COLUMNS, StoredRecords, competence_columns
-from graders.rollup import RollupPolicy
-from graders.sources import graded_items
+from graders.records.folder import COMPLETE, CSV_COLUMNS, StoredRecords, competence_columns
+from graders.records.maker import iter_records
+from graders.records.rollup import RollupPolicy
 
 from conftest import REPO, run_bdhvs
 from resultkit import assert_results_are_the_records
@@ -208,9 +208,9 @@ def test_a_competence_unknown_to_the_framework_is_a_clear_error(course_copy, tmp
 KILLED_MID_WRITE = """
 import os, sys
 from pathlib import Path
-from graders.course import Course
-from graders.records import iter_records
-from graders.records_folder import write_records
+from graders.course.directory import Course
+from graders.records.maker import iter_records
+from graders.records.folder import write_records
 
 def dying():
     for number, record in enumerate(iter_records(Course.open(sys.argv[1]))):
@@ -248,7 +248,7 @@ def test_a_run_killed_mid_write_leaves_the_previous_records_whole_and_is_reporte
 WORKER_DIES = """
 import os, sys
 from graders import cli
-from graders.records import RecordMaker
+from graders.records.maker import RecordMaker
 
 made = RecordMaker.records
 parent = os.getpid()

@@ -23,7 +23,7 @@ def test_report_is_one_offline_file_with_plots(graded_course, tmp_path):
 
 
 def test_report_recommends_modules_for_each_learners_gaps(graded_course):
-    from graders.records import build_records
+    from graders.records.maker import build_records
     from graders.report.page import next_modules
 
     records = {r["learner"]: r for r in build_records(graded_course)}

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 
 from curriculum.framework import Requirement, load_framework
-from graders.course import Course
-from graders.database import normalise
+from graders.course.directory import Course
+from graders.course.roster import write_roster
+from graders.course.sources import GradedItem
+from graders.gradebook.database import normalise
 from graders.grading.grade import grade
-from graders.records import build_records
+from graders.records.maker import build_records
+from graders.records.rollup import RollupPolicy
 from graders.report.data import CohortResults, cohort_results
 from graders.report.page import item_analysis, write_report
-from graders.rollup import RollupPolicy
-from graders.roster import write_roster
-from graders.sources import GradedItem
 
 from conftest import submit
 from gradekit import TINY, TINY_VARIANTS, submit_tiny, tiny_course
@@ -75,7 +75,7 @@ def test_when_a_path_was_completed_is_the_same_in_the_report_and_the_records(
     framework = load_framework()
     small = replace(framework.paths[0], requirements=(Requirement("4.1", 2),))
     monkeypatch.setattr(
-        "graders.records.load_framework", lambda: replace(framework, paths=(small,))
+        "graders.records.maker.load_framework", lambda: replace(framework, paths=(small,))
     )
     results = assert_results_are_the_records(resubmitted, RollupPolicy(attempts=attempts), jobs=2)
     completed = {

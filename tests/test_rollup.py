@@ -3,7 +3,7 @@
 import pytest
 
 from curriculum.framework import LearningPath, Requirement
-from graders.rollup import (
+from graders.records.rollup import (
     CompetenceResult,
     Evidence,
     RollupPolicy,

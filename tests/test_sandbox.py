@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.grading.sandbox import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
+from graders.grading.sandbox.isolation import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mount namespaces need root")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graders.gradebook_query import ABSENT, PENDING
-from graders.score_patterns import pattern_codes
+from graders.gradebook.scores import ABSENT, PENDING
+from graders.records.score_patterns import pattern_codes
 
 
 @pytest.mark.parametrize("items", [1, 5, 70])  # 70 two-valued items overflow one integer key

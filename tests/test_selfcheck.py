@@ -6,8 +6,8 @@ import shutil
 import nbformat
 import pytest
 
-from curriculum.selfcheck import format_report, run_visible_checks
-from graders.demo import demo_answers
+from curriculum.toolkit.selfcheck import format_report, run_visible_checks
+from graders.demo.synthetic import demo_answers
 
 from conftest import ASSIGNMENTS, all_secrets, notebooks_of, run_bdhvs
 

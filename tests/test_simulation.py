@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import ipywidgets as widgets
 import pytest
 
-from curriculum.i18n import set_language
-from curriculum.simulation import Simulation
+from curriculum.toolkit.i18n import set_language
+from curriculum.toolkit.simulation import Simulation
 
 
 @pytest.fixture(autouse=True)

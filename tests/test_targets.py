@@ -11,12 +11,12 @@ import jsonschema
 import pytest
 
 from curriculum.framework import load_framework, load_targets, read_json, validate_data
-from graders.errors import BdhvsError
-from graders.records import validate_record
+from graders.common.errors import BdhvsError
+from graders.course.roster import read_roster_paths
+from graders.records.maker import validate_record
+from graders.records.rollup import RollupPolicy
 from graders.report.page import render_report, report_context
 from graders.report.targets import completion_series, due_and_next, progress_section, unit_progress
-from graders.rollup import RollupPolicy
-from graders.roster import read_roster_paths
 
 from gradekit import tiny_course
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from curriculum.thiet_bi_so import (
+from curriculum.modules.thiet_bi_so.tools import (
     BAO_CNTT,
     SU_CO,
     TroLySuCo,

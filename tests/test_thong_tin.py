@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from curriculum.thong_tin import (
+from curriculum.modules.thong_tin.tools import (
     CAU_HOI_NGUON,
     KHO_MO_PHONG,
     danh_gia_nguon,

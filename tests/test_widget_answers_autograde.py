@@ -16,16 +16,16 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
-from graders.build import build
-from graders.course import Course, init_course
+from graders.course.build import build
+from graders.course.directory import Course, init_course
 from graders.grading.grade import grade
 
 ASSIGNMENT = "quiz"
 ANSWER_FILE = f"{ASSIGNMENT}.answers.json"
 
 BUILD_QUESTIONS = """\
-from curriculum.answers import answer_sheet
-from curriculum.questions import NumberAnswer, SingleChoice
+from curriculum.toolkit.answers import answer_sheet
+from curriculum.toolkit.questions import NumberAnswer, SingleChoice
 
 sheet = answer_sheet("quiz")
 otp = SingleChoice(

@@ -18,9 +18,9 @@ import pytest
 from jupyter_client.manager import KernelManager
 from nbgrader.api import Gradebook
 
-from graders.build import build
-from graders.course import init_course
-from graders.demo import solution_text
+from graders.course.build import build
+from graders.course.directory import init_course
+from graders.demo.synthetic import solution_text
 
 from conftest import run_bdhvs
 

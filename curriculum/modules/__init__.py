@@ -1,4 +1,8 @@
-"""The curriculum's modules: one JSON description each, beside this file."""
+"""The curriculum's modules: a folder each, holding what a learner may see of the module.
+
+``<id>/module.json`` describes it (``modules.schema.json``), ``<id>/<id>.ipynb`` is its lesson and
+``<id>/*.py``, where present, are the module's own tools for its lesson and assignment.
+"""
 
 from __future__ import annotations
 
@@ -34,14 +38,16 @@ def load_modules() -> tuple[Module, ...]:
     )
     known = load_framework().competences
     modules = []
-    for entry in sorted(resources.files(__name__).iterdir(), key=lambda p: p.name):
-        if not entry.name.endswith(".json"):
+    for folder in sorted(resources.files(__name__).iterdir(), key=lambda p: p.name):
+        entry = folder.joinpath("module.json")
+        if not entry.is_file():
             continue
         data = json.loads(entry.read_text(encoding="utf-8"))
         jsonschema.validate(data, schema)
         unknown = [c for c in data["competences"] if c not in known]
-        if unknown or data["id"] != entry.name.removesuffix(".json"):
-            raise ValueError(f"{entry.name}: bad id or unknown competences {unknown}")
+        expected_lesson = f"curriculum/modules/{folder.name}/{folder.name}.ipynb"
+        if unknown or data["id"] != folder.name or data["lesson"] != expected_lesson:
+            raise ValueError(f"{folder.name}: bad id or lesson, or unknown competences {unknown}")
         modules.append(
             Module(
                 id=data["id"],

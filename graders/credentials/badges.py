@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from curriculum.framework import Framework, load_framework
+from graders.common import iris
 from graders.credentials.issuer import Issuer
-from graders.exports import iris
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

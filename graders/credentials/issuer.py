@@ -28,8 +28,8 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
+from graders.common.errors import BdhvsError
 from graders.credentials.didkey import did_key, public_key_multibase, verification_method
-from graders.errors import BdhvsError
 
 KEY_FILE = "issuer-key.pem"
 PROFILE_FILE = "issuer.json"

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from graders.common.errors import BdhvsError
 from graders.credentials.badges import Award, awards, build_credential
 from graders.credentials.certificates import render_certificate
 from graders.credentials.dataintegrity import add_proof
@@ -32,7 +33,6 @@ from graders.credentials.issuer import Issuer
 from graders.credentials.pdf import find_browser, html_to_pdf
 from graders.credentials.registry import REVOKED, read_index, revoked_ids, write_index
 from graders.credentials.verify import CredentialError, read_credential, verify_credential
-from graders.errors import BdhvsError
 
 CREDENTIALS = "credentials"
 CERTIFICATES = "certificates"

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graders.errors import BdhvsError
+from graders.common.errors import BdhvsError
 
 INDEX = "index.json"
 REVOKED = "revoked.json"

@@ -23,12 +23,12 @@ from typing import Any
 
 import jsonschema
 
+from graders.common.errors import BdhvsError
+from graders.common.jsonschemas import validate
 from graders.credentials.badges import identity_hash
 from graders.credentials.dataintegrity import ProofError, verify_proof
 from graders.credentials.didkey import controller
 from graders.credentials.fingerprint import credential_digest, parse_qr_text
-from graders.errors import BdhvsError
-from graders.jsonschemas import validate
 
 SCHEMA = "open_badge_credential.schema.json"
 # The issuer's clock and the verifier's may differ a little; a fresh credential is not refused.

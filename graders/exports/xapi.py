@@ -31,9 +31,9 @@ from typing import Any
 import orjson
 
 from curriculum.framework import load_framework
-from graders.errors import BdhvsError
-from graders.exports import iris
-from graders.jsonschemas import full_check_due, validate
+from graders.common import iris
+from graders.common.errors import BdhvsError
+from graders.common.jsonschemas import full_check_due, validate
 
 XAPI = "xapi.jsonl"
 SCHEMA = "xapi_statement.schema.json"
@@ -276,7 +276,7 @@ def _parts(record: dict[str, Any], home: str) -> list[tuple[_Body, str]]:
 
 def statements(records: Iterable[dict[str, Any]], home: str) -> list[dict[str, Any]]:
     """Every statement of these records, in learner order, the schema checked as
-    :func:`graders.jsonschemas.full_check_due` says."""
+    :func:`graders.common.jsonschemas.full_check_due` says."""
     found = []
     for number, record in enumerate(records):
         mine = [_finish(record, home, *parts) for parts in _parts(record, home)]
@@ -292,7 +292,7 @@ class StatementLines:
 
     What a competence entry decides (its statement's body, the assignments of its evidence) is
     made once per entry object however many records share it (records from
-    :class:`graders.records.RecordMaker` do); entries must not change while this is in use.
+    :class:`graders.records.maker.RecordMaker` do); entries must not change while this is in use.
     """
 
     def __init__(self, home: str) -> None:

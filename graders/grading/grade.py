@@ -7,11 +7,11 @@ cohort is graded. Two engines then grade:
 
 - ``fork`` (the default): nbgrader's own Autograde pipeline in this process, with only the
   execution of the notebooks replaced by sandboxed forks of a warm interpreter, several at once
-  (:mod:`graders.grading.engine_fork`). The gradebook and the autograded notebooks are nbgrader's.
+  (:mod:`graders.grading.engines.fork`). The gradebook and the autograded notebooks are nbgrader's.
 - ``nbgrader``: nbgrader's API, one learner after the other, each notebook in a new kernel.
 
 With a Dask scheduler's address, the fork engine's notebooks run on that cluster instead of
-this machine (:mod:`graders.grading.engine_dask`).
+this machine (:mod:`graders.grading.engines.dask_cluster`).
 
 A run can be killed at any moment and started again (:mod:`graders.grading.resume`): learners whose
 grades were committed, and whose submission has not changed since, are not graded again
@@ -35,12 +35,13 @@ from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
-from graders.attempts import record_attempts
-from graders.course import Course
-from graders.database import identity
-from graders.errors import BdhvsError
-from graders.grading.engine_fork import Finished, ForkEngine, Pending
-from graders.grading.resume import Ledger, fingerprint, grading_context
+from graders.common.digests import fingerprint
+from graders.common.errors import BdhvsError
+from graders.course.directory import Course
+from graders.gradebook.attempts import record_attempts
+from graders.gradebook.database import identity
+from graders.grading.engines.fork import Finished, ForkEngine, Pending
+from graders.grading.resume import Ledger, grading_context
 from graders.grading.submission import Release, inspect_submission, load_release
 
 ENGINES = ("fork", "nbgrader")
@@ -111,7 +112,7 @@ def _engine(
         yield lambda work, done: None
     elif name == "dask" and scheduler:
         try:  # Dask is an optional dependency, which only this engine needs
-            from graders.grading.engine_dask import DaskEngine
+            from graders.grading.engines.dask_cluster import DaskEngine
         except ImportError as exc:
             raise BdhvsError(
                 f"--scheduler needs Dask (pip install 'bdhvs[cluster]'): {exc}"

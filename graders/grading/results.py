@@ -23,7 +23,7 @@ from typing import Any
 import nbformat
 from nbgrader import utils
 
-from graders.grading.pool import JobResult
+from graders.grading.sandbox.pool import JobResult
 
 LANGUAGE_INFO = {
     "name": "python",

@@ -21,38 +21,16 @@ from typing import Any
 
 from nbgrader import __version__ as nbgrader_version
 
-from graders.course import CONFIG_NAME, Course
-
-
-def _hash_tree(digest: Any, folder: Path) -> None:
-    if not folder.is_dir():
-        digest.update(b"<absent>")
-        return
-    for directory, subdirs, names in os.walk(folder):
-        subdirs.sort()
-        for name in sorted(names + [d for d in subdirs if Path(directory, d).is_symlink()]):
-            path = Path(directory, name)
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            if path.is_symlink():
-                digest.update(b"link:" + os.readlink(path).encode() + b"\0")
-            elif path.is_file():
-                with open(path, "rb") as handle:
-                    digest.update(hashlib.file_digest(handle, "sha256").digest())
+from graders.common.digests import hash_tree
+from graders.course.directory import CONFIG_NAME, Course
 
 
 def grading_context(course: Course, assignment: str) -> str:
     """A digest of what, besides the submission, decides the grades of ``assignment``."""
     digest = hashlib.sha256(nbgrader_version.encode())
     digest.update((course.root / CONFIG_NAME).read_bytes())
-    _hash_tree(digest, course.source_dir / assignment)
-    _hash_tree(digest, course.release_dir / assignment)
-    return digest.hexdigest()
-
-
-def fingerprint(folder: Path, context: str) -> str:
-    """A digest of a submission folder (names, contents, links) and the grading context."""
-    digest = hashlib.sha256(context.encode())
-    _hash_tree(digest, folder)
+    hash_tree(digest, course.source_dir / assignment)
+    hash_tree(digest, course.release_dir / assignment)
     return digest.hexdigest()
 
 

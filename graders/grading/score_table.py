@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from nbgrader.api import Gradebook
 
-from graders.course import Course
+from graders.course.directory import Course
 
 
 def score_table(course: Course, assignment: str) -> dict[str, dict[str, float | None]]:

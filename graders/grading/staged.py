@@ -33,7 +33,7 @@ from nbgrader.utils import rmtree
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
-from graders.errors import BdhvsError
+from graders.common.errors import BdhvsError
 from graders.grading.nbgrader_speed import trust_nbgrader_schema
 
 

@@ -24,8 +24,8 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from graders.course import CONFIG_NAME, REPOSITORY_ASSIGNMENTS, init_course
-from graders.errors import BdhvsError
+from graders.common.errors import BdhvsError
+from graders.course.directory import CONFIG_NAME, REPOSITORY_ASSIGNMENTS, init_course
 from graders.hub.training import (
     check_cohort_name,
     cohort_group,

@@ -18,7 +18,7 @@ import nbformat
 from sqlalchemy import create_engine, inspect, make_url, text
 from tqdm import tqdm
 
-from graders.course import Course
+from graders.course.directory import Course
 from graders.integrity.audit import ManualChange, manual_changes
 from graders.integrity.similarity import (
     Group,

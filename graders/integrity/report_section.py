@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graders.course import Course
+from graders.course.directory import Course
 from graders.integrity.audit import ManualChange
 from graders.integrity.findings import check_integrity
 from graders.integrity.timing import duration_text

@@ -4,7 +4,7 @@ The evidence (docs/integrity.md):
 
 - the end: nbgrader's ``timestamp.txt`` in the submission folder, written by the exchange
   when the learner submits (UTC);
-- the start: the ``started`` time of the learner's answer files (``curriculum/answers.py``):
+- the start: the ``started`` time of the learner's answer files (``curriculum/toolkit/answers.py``):
   the moment of the first answer given through a widget. Where no answer file has it, the time
   the release was built, a start nobody can precede, so the span is never underestimated.
 

@@ -1,8 +1,8 @@
 """What the cohort report reads of the cohort's results, as arrays small enough for a national
 cohort.
 
-The results are those of the records (:class:`graders.records.RecordMaker` makes both), but no
-record is made: each process takes a span of learners (:mod:`graders.forked`), looks up each
+The results are those of the records (:class:`graders.records.maker.RecordMaker` makes both), but no
+record is made: each process takes a span of learners (:mod:`graders.common.forked`), looks up each
 learner's competence results among the span's distinct score patterns and returns arrays of
 steps, statuses and path completion. Only the learners the report lists one by one get a whole
 record.
@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from graders.course import Course
-from graders.forked import gc_paused, run_spans
-from graders.gradebook_query import ABSENT
-from graders.records import RecordMaker
-from graders.rollup import RollupPolicy
-from graders.sources import GradedItem
+from graders.common.forked import gc_paused, run_spans
+from graders.course.directory import Course
+from graders.course.sources import GradedItem
+from graders.gradebook.scores import ABSENT
+from graders.records.maker import RecordMaker
+from graders.records.rollup import RollupPolicy
 
 SPAN = 5000  # learners a process summarises in one go
 #: A submission's status in :attr:`CohortResults.status`.

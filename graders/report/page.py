@@ -11,14 +11,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from curriculum.framework import load_framework
 from curriculum.modules import load_modules
-from graders.course import Course
-from graders.forked import Started
+from graders.common.forked import Started
+from graders.course.directory import Course
+from graders.course.roster import read_roster_paths
 from graders.integrity.report_section import integrity_section
+from graders.records.rollup import RollupPolicy
 from graders.report import plots
 from graders.report.data import STATUSES, CohortResults, cohort_results
 from graders.report.targets import progress_section
-from graders.rollup import RollupPolicy
-from graders.roster import read_roster_paths
 
 LABELS = {
     "vi": {

@@ -1,0 +1,1 @@
+"""The thiet_bi_so module's own tools for its lesson and assignment."""

@@ -1,0 +1,284 @@
+"""Tools for the module "Thiết bị số và chuyển đổi số" (``thiet_bi_so``).
+
+- :data:`SU_CO`: four common technical problems at the office, each with ordered steps to try.
+- :class:`TroLySuCo` and :func:`troubleshooter`: a step-by-step helper. The learner picks a
+  problem, tries one step at a time, says whether it worked, and at the end gets the list of
+  what to tell the IT staff.
+- :func:`bo_nho_html` and :func:`storage_explorer`: how photos, videos and apps fill a device.
+
+Everything is offline; menu names on real devices differ between models and versions.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+from curriculum.toolkit.simulation import Simulation
+
+__all__ = [
+    "BAO_CNTT",
+    "SU_CO",
+    "SuCo",
+    "TroLySuCo",
+    "bo_nho_html",
+    "storage_explorer",
+    "troubleshooter",
+]
+
+
+@dataclass(frozen=True)
+class SuCo:
+    """A technical problem and the steps to try, simplest first."""
+
+    ten: str
+    cac_buoc: tuple[str, ...]
+
+
+SU_CO: dict[str, SuCo] = {
+    "khong_vao_mang": SuCo(
+        "Máy tính không vào được mạng",
+        (
+            "Xem biểu tượng mạng ở góc màn hình: Wi-Fi có đang bật không, chế độ máy bay có "
+            "đang bật không, máy đã nối đúng mạng của cơ quan chưa. Nếu dùng cáp mạng: cáp có "
+            "cắm chắc ở cả hai đầu không.",
+            "Khoanh vùng: thử mở vài trang khác nhau, hỏi đồng nghiệp bên cạnh có vào được "
+            "không. Nếu cả phòng cùng mất mạng, lỗi thường ở đường truyền hoặc thiết bị mạng "
+            "chung: báo ngay bộ phận công nghệ thông tin, đừng tự cắm rút thiết bị chung.",
+            "Tắt Wi-Fi rồi bật lại (hoặc rút cáp mạng, chờ vài giây, cắm lại). Nếu vẫn không "
+            "được: lưu công việc rồi khởi động lại máy tính.",
+            "Nếu máy hiện thông báo lỗi (ví dụ đã kết nối nhưng không có Internet), chụp lại "
+            "màn hình hoặc chép đúng từng chữ của thông báo.",
+        ),
+    ),
+    "may_in": SuCo(
+        "Máy in không tìm thấy hoặc không in được",
+        (
+            "Máy in đã bật chưa? Màn hình nhỏ hoặc đèn trên máy in có báo lỗi không (hết giấy, "
+            "kẹt giấy, hết mực)?",
+            "Máy in nối với máy tính bằng cáp hay qua mạng? Kiểm tra cáp cắm chắc, hoặc máy in "
+            "và máy tính cùng nối vào mạng của cơ quan.",
+            "Trong hộp thoại In, chọn đúng tên máy in (cơ quan có thể có nhiều máy in). Mở "
+            "hàng đợi in: nếu có lệnh in bị kẹt, hủy lệnh đó rồi in lại.",
+            "Tắt máy in, chờ khoảng nửa phút rồi bật lại; lưu công việc và khởi động lại máy "
+            "tính. Không tự tải trình điều khiển máy in từ trang web lạ.",
+        ),
+    ),
+    "bo_nho_day": SuCo(
+        "Bộ nhớ điện thoại đầy",
+        (
+            "Mở Cài đặt, tìm mục Bộ nhớ (tên mục khác nhau giữa các máy) để xem loại dữ liệu "
+            "nào chiếm nhiều chỗ nhất.",
+            "Video thường chiếm nhiều chỗ nhất. Sao lưu ảnh, video cần giữ sang máy tính hoặc "
+            "nơi lưu trữ được phép, rồi xóa chúng và các ảnh trùng, ảnh mờ trên điện thoại.",
+            "Xóa tệp không còn cần trong thư mục Tải về; trong Zalo và các ứng dụng nhắn tin, "
+            "xóa các tệp, video đã nhận không cần giữ.",
+            "Gỡ các ứng dụng không dùng đến. Không cài ứng dụng 'dọn rác', 'tăng tốc' quảng "
+            "cáo trên mạng.",
+        ),
+    ),
+    "treo_ung_dung": SuCo(
+        "Ứng dụng không phản hồi (bị treo)",
+        (
+            "Chờ khoảng nửa phút đến một phút: ứng dụng có thể đang xử lý việc nặng hoặc đang "
+            "chờ mạng. Đừng bấm liên tục.",
+            "Đóng hẳn ứng dụng. Trên Windows: nhấn Ctrl + Shift + Esc để mở Trình quản lý tác "
+            "vụ (Task Manager), chọn ứng dụng, bấm Kết thúc tác vụ (End task). Trên điện thoại: "
+            "mở danh sách ứng dụng gần đây và vuốt ứng dụng đi. Phần chưa lưu có thể bị mất.",
+            "Mở lại ứng dụng. Nếu vẫn bị treo, lưu các việc khác rồi khởi động lại máy.",
+            "Kiểm tra bản cập nhật cho ứng dụng và hệ điều hành từ nguồn chính thức (kho ứng "
+            "dụng, mục cập nhật trong Cài đặt) hoặc theo hướng dẫn của cơ quan.",
+        ),
+    ),
+}
+
+BAO_CNTT: tuple[str, ...] = (
+    "Hiện tượng: việc gì không làm được, trên máy nào, ở phòng nào",
+    "Thời điểm bắt đầu, và lỗi xảy ra liên tục hay lúc có lúc không",
+    "Thông báo lỗi: chụp màn hình hoặc chép đúng từng chữ",
+    "Những bước đã thử và kết quả của từng bước",
+    "Mức ảnh hưởng: một người hay cả phòng, có việc gấp nào đang bị chậm",
+    "Cách liên lạc lại với bạn. Không bao giờ gửi mật khẩu của bạn",
+)
+
+
+class TroLySuCo:
+    """The state of the step-by-step helper, separate from its widgets so it can be tested."""
+
+    def __init__(self, su_co: str = "khong_vao_mang") -> None:
+        self.chon(su_co)
+
+    def chon(self, su_co: str) -> None:
+        """Start over with another problem."""
+        if su_co not in SU_CO:
+            raise ValueError(f"Không có sự cố {su_co!r}; chọn một trong {sorted(SU_CO)}.")
+        self.su_co = su_co
+        self.buoc = 0
+        self.xong: bool | None = None  # None: still trying; True: solved; False: ask IT
+
+    def da_het_loi(self) -> None:
+        """The current step solved the problem."""
+        if self.xong is None:
+            self.xong = True
+
+    def chua_het_loi(self) -> None:
+        """The current step did not help: go on to the next one, or to asking for help."""
+        if self.xong is not None:
+            return
+        if self.buoc + 1 < len(SU_CO[self.su_co].cac_buoc):
+            self.buoc += 1
+        else:
+            self.xong = False
+
+    @property
+    def html(self) -> str:
+        """What the helper shows now."""
+        su_co = SU_CO[self.su_co]
+        tong = len(su_co.cac_buoc)
+        da_lam = "".join(
+            f"<li>{html.escape(b)}</li>"
+            for b in su_co.cac_buoc[: self.buoc + (self.xong is not None)]
+        )
+        if self.xong is True:
+            return (
+                f"<p><b>{html.escape(su_co.ten)}: đã khắc phục ở bước {self.buoc + 1}.</b> "
+                "Hãy ghi lại cách đã làm để lần sau tự xử lý nhanh hơn.</p>"
+            )
+        if self.xong is False:
+            can_bao = "".join(f"<li>{html.escape(y)}</li>" for y in BAO_CNTT)
+            return (
+                f"<p><b>{html.escape(su_co.ten)}: đã thử hết {tong} bước mà vẫn còn lỗi.</b> "
+                "Đến lúc nhờ bộ phận công nghệ thông tin (hoặc người hỗ trợ). Những bước đã "
+                f"thử:</p><ol>{da_lam}</ol><p>Khi báo, hãy nêu:</p><ul>{can_bao}</ul>"
+            )
+        buoc = su_co.cac_buoc[self.buoc]
+        return (
+            f"<p><b>{html.escape(su_co.ten)}: bước {self.buoc + 1}/{tong}</b></p>"
+            f"<p>{html.escape(buoc)}</p><p>Làm xong bước này, lỗi đã hết chưa?</p>"
+        )
+
+
+def troubleshooter(su_co: str = "khong_vao_mang") -> widgets.VBox:
+    """The step-by-step helper as a widget: a menu of problems and two buttons."""
+    tro_ly = TroLySuCo(su_co)
+    menu = widgets.Dropdown(
+        options=[(s.ten, ma) for ma, s in SU_CO.items()],
+        value=su_co,
+        description="Sự cố:",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto"),
+    )
+    nut_het = widgets.Button(description="Đã hết lỗi", button_style="success")
+    nut_chua = widgets.Button(description="Vẫn còn lỗi: bước tiếp", button_style="warning")
+    nut_lai = widgets.Button(description="Làm lại từ đầu")
+    for nut in (nut_het, nut_chua, nut_lai):
+        nut.layout = widgets.Layout(width="auto")
+    man_hinh = widgets.HTML(layout=widgets.Layout(width="auto"))
+
+    def ve() -> None:
+        man_hinh.value = f'<div role="status" aria-live="polite">{tro_ly.html}</div>'
+        nut_het.disabled = nut_chua.disabled = tro_ly.xong is not None
+
+    def doi_su_co(_thay_doi: object = None) -> None:
+        tro_ly.chon(menu.value)
+        ve()
+
+    def het(_nut: object = None) -> None:
+        tro_ly.da_het_loi()
+        ve()
+
+    def chua(_nut: object = None) -> None:
+        tro_ly.chua_het_loi()
+        ve()
+
+    menu.observe(doi_su_co, names="value")
+    nut_het.on_click(het)
+    nut_chua.on_click(chua)
+    nut_lai.on_click(doi_su_co)
+    ve()
+    hop = widgets.VBox(
+        [menu, man_hinh, widgets.HBox([nut_het, nut_chua, nut_lai])],
+        layout=widgets.Layout(width="auto"),
+    )
+    hop.tro_ly = tro_ly  # for tests and curious learners
+    return hop
+
+
+def _so(x: float) -> str:
+    """A number with one decimal, written the Vietnamese way (comma as decimal mark)."""
+    return f"{x:.1f}".replace(".", ",")
+
+
+def bo_nho_html(
+    tong_gb: float,
+    ung_dung_gb: float,
+    so_anh: int,
+    mb_moi_anh: float,
+    phut_video: int,
+    mb_moi_phut: float,
+) -> str:
+    """How full a device is. Sizes are the learner's estimates; 1 GB is counted as 1000 MB."""
+    anh_gb = so_anh * mb_moi_anh / 1000
+    video_gb = phut_video * mb_moi_phut / 1000
+    dung = ung_dung_gb + anh_gb + video_gb
+    phan_tram = 100 * dung / tong_gb if tong_gb else 100.0
+    con = tong_gb - dung
+
+    def thanh(gb: float, mau: str, nhan: str) -> str:
+        rong = max(0.0, min(100.0, 100 * gb / tong_gb)) if tong_gb else 0
+        return (
+            f'<div title="{nhan}" style="display:inline-block;height:1.2em;'
+            f'width:{rong:.1f}%;background:{mau}"></div>'
+        )
+
+    thanh_ngang = (
+        '<div style="width:100%;border:1px solid #999;white-space:nowrap;overflow:hidden">'
+        + thanh(ung_dung_gb, "#607d8b", "Ứng dụng và hệ thống")
+        + thanh(anh_gb, "#43a047", "Ảnh")
+        + thanh(video_gb, "#e53935", "Video")
+        + "</div>"
+    )
+    dong = (
+        f"<p>Ứng dụng và hệ thống: <b>{_so(ung_dung_gb)} GB</b> (xám) · "
+        f"Ảnh: <b>{_so(anh_gb)} GB</b> (xanh) · Video: <b>{_so(video_gb)} GB</b> (đỏ)</p>"
+    )
+    if con < 0:
+        ket_luan = f"⚠️ Vượt quá dung lượng {_so(-con)} GB: máy không thể chứa hết."
+    elif phan_tram >= 90:
+        ket_luan = (
+            f"⚠️ Đã dùng {phan_tram:.0f}%, chỉ còn {_so(con)} GB: máy dễ chậm, không cập nhật "
+            "được. Nên dọn bớt, bắt đầu từ phần lớn nhất."
+        )
+    else:
+        ket_luan = f"✅ Đã dùng {phan_tram:.0f}%, còn trống {_so(con)} GB."
+    return thanh_ngang + dong + f"<p>{ket_luan}</p>"
+
+
+def storage_explorer() -> Simulation:
+    """Sliders for capacity, apps, photos and videos; the bar shows how full the device is."""
+
+    def truot(gia_tri, nho, lon, buoc, nhan):
+        kieu = widgets.IntSlider if isinstance(buoc, int) else widgets.FloatSlider
+        return kieu(
+            value=gia_tri,
+            min=nho,
+            max=lon,
+            step=buoc,
+            description=nhan,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="95%"),
+        )
+
+    return Simulation(
+        {
+            "tong_gb": truot(64, 16, 256, 16, "Dung lượng máy (GB):"),
+            "ung_dung_gb": truot(20.0, 5.0, 100.0, 1.0, "Ứng dụng và hệ thống (GB):"),
+            "so_anh": truot(3000, 0, 20000, 500, "Số ảnh:"),
+            "mb_moi_anh": truot(3.0, 0.5, 10.0, 0.5, "Một ảnh (MB, ước lượng):"),
+            "phut_video": truot(120, 0, 1000, 10, "Tổng số phút video:"),
+            "mb_moi_phut": truot(100.0, 20.0, 500.0, 10.0, "Một phút video (MB, ước lượng):"),
+        },
+        bo_nho_html,
+    )

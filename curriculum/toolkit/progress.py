@@ -1,0 +1,162 @@
+"""Progress of a self-learner: the competences shown in self-checks, and a self-assessed record.
+
+Every self-check (the button in a notebook, or ``bdhvs check``) is remembered per notebook in
+``self-checks.json`` under ``$BDHVS_HOME`` (default ``~/.bdhvs``); only the latest check of each
+notebook counts. Passing visible checks is not a grade, so everything here says plainly that
+it is self-assessed and not verified by an instructor.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from curriculum.framework import load_framework
+from curriculum.toolkit.i18n import get_language, text
+
+if TYPE_CHECKING:
+    from curriculum.toolkit.selfcheck import SelfCheck
+
+__all__ = [
+    "competence_progress",
+    "export_self_assessment",
+    "progress_widget",
+    "record_check",
+    "self_assessed_record",
+    "store_path",
+]
+
+STORE_FORMAT = "bdhvs-self-checks/1"
+RECORD_KIND = "bdhvs/self-assessed-record/1"
+
+
+def store_path() -> Path:
+    home = os.environ.get("BDHVS_HOME") or Path.home() / ".bdhvs"
+    return Path(home) / "self-checks.json"
+
+
+def _load() -> dict[str, Any]:
+    """The store's checks by notebook path; a missing or damaged store counts as empty."""
+    try:
+        data = json.loads(store_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
+        return {}
+    checks = data.get("checks")
+    return checks if isinstance(checks, dict) else {}
+
+
+def record_check(check: SelfCheck, notebook: str | Path) -> None:
+    """Remember ``check`` as the latest self-check of ``notebook``."""
+    if check.error:
+        return
+    checks = _load()
+    checks[str(Path(notebook).resolve())] = {
+        "notebook": check.notebook,
+        "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "results": [
+            {
+                "cell": r.cell,
+                "competences": list(r.competences),
+                "step": r.step,
+                "points": r.points,
+                "passed": r.passed,
+            }
+            for r in check.results
+        ],
+    }
+    path = store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps({"format": STORE_FORMAT, "checks": checks}, ensure_ascii=False, indent=2)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
+        tmp.write(payload)
+    os.replace(tmp.name, path)
+
+
+def competence_progress() -> dict[str, dict[str, Any]]:
+    """Per competence: visible-check items passed, items tried, and the steps they target."""
+    progress: dict[str, dict[str, Any]] = {}
+    for check in _load().values():
+        for result in check.get("results", []):
+            for competence in result.get("competences", []):
+                entry = progress.setdefault(competence, {"passed": 0, "items": 0, "steps": set()})
+                entry["items"] += 1
+                entry["passed"] += bool(result.get("passed"))
+                if result.get("step"):
+                    entry["steps"].add(result["step"])
+    order = list(load_framework().competences)
+    return {
+        c: {**progress[c], "steps": sorted(progress[c]["steps"])}
+        for c in sorted(progress, key=lambda c: order.index(c) if c in order else len(order))
+    }
+
+
+def self_assessed_record(learner: str | None = None) -> dict[str, Any]:
+    """A record of self-check progress, marked as not verified by an instructor."""
+    return {
+        "kind": RECORD_KIND,
+        "verified": False,
+        "note": text("progress.not_verified"),
+        "learner": learner,
+        "framework": load_framework().id,
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "notebooks": sorted(c["notebook"] for c in _load().values()),
+        "competences": competence_progress(),
+    }
+
+
+def export_self_assessment(path: str | Path, learner: str | None = None) -> Path:
+    """Write :func:`self_assessed_record` as JSON to ``path``."""
+    path = Path(path)
+    record = json.dumps(self_assessed_record(learner), ensure_ascii=False, indent=2)
+    path.write_text(record, encoding="utf-8")
+    return path
+
+
+def _table() -> str:
+    framework = load_framework()
+    progress = competence_progress()
+    if not progress:
+        return f"<p>{html.escape(text('progress.empty'))}</p>"
+    rows = []
+    for competence, entry in progress.items():
+        name = framework.competences[competence].name(get_language())
+        share = entry["passed"] / entry["items"] if entry["items"] else 0.0
+        rows.append(
+            f"<tr><td>{html.escape(competence)}</td><td>{html.escape(name)}</td>"
+            f'<td><progress value="{share:.2f}" max="1" aria-label="{html.escape(name)}">'
+            f"</progress> {entry['passed']}/{entry['items']}</td></tr>"
+        )
+    head = (
+        f"<tr><th>{html.escape(text('progress.competence'))}</th><th></th>"
+        f"<th>{html.escape(text('progress.items_passed'))}</th></tr>"
+    )
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def progress_widget(export_to: str | Path = "tu_danh_gia.json") -> widgets.VBox:
+    """The learner's progress by competence, with a button to export the self-assessed record."""
+    note = widgets.HTML(f"<p><em>{html.escape(text('progress.not_verified'))}</em></p>")
+    table = widgets.HTML(_table(), layout=widgets.Layout(width="100%"))
+    refresh = widgets.Button(description=text("progress.refresh"), icon="refresh")
+    export = widgets.Button(description=text("progress.export"), icon="download")
+    message = widgets.HTML()
+
+    def on_refresh(_button: widgets.Button) -> None:
+        table.value = _table()
+
+    def on_export(_button: widgets.Button) -> None:
+        written = export_self_assessment(export_to)
+        message.value = html.escape(text("progress.exported", file=written.name))
+
+    refresh.on_click(on_refresh)
+    export.on_click(on_export)
+    return widgets.VBox([note, table, widgets.HBox([refresh, export]), message])

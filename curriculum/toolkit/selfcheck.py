@@ -1,0 +1,164 @@
+"""Self-check for self-study: run a notebook's visible tests and say honestly what they mean.
+
+A learner's copy of an assignment holds only the visible tests; the hidden ones are added back
+by nbgrader when an instructor grades. The check runs the saved notebook in a fresh kernel in
+its own folder (so widget answers are read from their answer file, as in grading), and reports
+for each graded test cell whether its visible checks passed. It never shows a cell's code, and
+it cuts out any hidden-test region before running, so that even a notebook that still holds
+hidden tests reveals nothing through the checker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as widgets
+import nbformat
+from nbclient import NotebookClient
+
+from curriculum.toolkit.i18n import text
+from curriculum.toolkit.progress import record_check
+
+__all__ = ["CheckResult", "SelfCheck", "check_button", "format_report", "run_visible_checks"]
+
+HIDDEN_REGION = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S
+)
+CELL_TIMEOUT = 60
+
+
+def _text(key: str, **fields: object) -> str:
+    return text(f"check.{key}", **fields)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    cell: str
+    points: float
+    competences: tuple[str, ...]
+    step: int | None
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    notebook: str
+    results: tuple[CheckResult, ...]
+    error: str = ""
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+
+def _is_visible_test(cell: nbformat.NotebookNode) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _failure_message(cell: nbformat.NotebookNode) -> str:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            message = str(output.get("evalue", "")).strip()
+            return message.splitlines()[0] if message else output.get("ename", "")
+    return ""
+
+
+def run_visible_checks(path: str | Path, timeout: int = CELL_TIMEOUT) -> SelfCheck:
+    """Run the notebook at ``path`` in a fresh kernel and judge each visible test cell."""
+    path = Path(path).resolve()
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError, json.JSONDecodeError) as error:
+        return SelfCheck(path.name, (), _text("unreadable", name=path.name, error=error))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = HIDDEN_REGION.sub("", cell.source)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        allow_errors=True,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    results = []
+    for cell in nb.cells:
+        if not _is_visible_test(cell):
+            continue
+        meta = cell.metadata["nbgrader"]
+        tags = cell.metadata.get("bdhvs", {})
+        message = _failure_message(cell)
+        has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        results.append(
+            CheckResult(
+                cell=meta.get("grade_id", "?"),
+                points=float(meta.get("points", 0)),
+                competences=tuple(tags.get("competences", ())),
+                step=tags.get("step"),
+                passed=not has_error,
+                message=message or (_text("no_message") if has_error else ""),
+            )
+        )
+    return SelfCheck(path.name, tuple(results))
+
+
+def format_report(check: SelfCheck) -> str:
+    """The learner-facing report, in the interface language: no test code, no answers."""
+    lines = [_text("title", name=check.notebook)]
+    if check.error:
+        return "\n".join([*lines, check.error])
+    if not check.results:
+        return "\n".join([*lines, _text("no_tests")])
+    for result in check.results:
+        item = _text(
+            "item",
+            cell=result.cell,
+            points=result.points,
+            competences=", ".join(result.competences) or "–",
+        )
+        verdict = _text("passed") if result.passed else _text("failed", message=result.message)
+        lines.append(f"{'✔' if result.passed else '✘'} {item}: {verdict}")
+    lines.append(_text("summary", passed=check.passed, total=len(check.results)))
+    lines.append(_text("hidden"))
+    return "\n".join(lines)
+
+
+def _current_notebook() -> str | None:
+    """The path of the notebook this kernel serves, as Jupyter Server tells the kernel."""
+    return os.environ.get("JPY_SESSION_NAME")
+
+
+def check_button(notebook: str | None = None) -> widgets.VBox:
+    """A button that self-checks the saved notebook and shows the report under it."""
+    button = widgets.Button(
+        description=_text("button"),
+        tooltip=_text("button_help"),
+        icon="check",
+        button_style="primary",
+        layout=widgets.Layout(width="auto"),
+    )
+    help_line = widgets.HTML(f"<em>{_text('button_help')}</em>")
+    report = widgets.Output(layout=widgets.Layout(width="100%"))
+
+    def on_click(_button: widgets.Button) -> None:
+        report.clear_output()
+        target = notebook or _current_notebook()
+        with report:
+            if not target:
+                print(_text("no_path"))
+                return
+            print(_text("running", name=Path(target).name))
+        check = run_visible_checks(target)
+        record_check(check, target)
+        report.clear_output()
+        with report:
+            print(format_report(check))
+
+    button.on_click(on_click)
+    return widgets.VBox([widgets.HBox([button, help_line]), report])

@@ -1,0 +1,1 @@
+"""The ``bdhvs`` verbs, one file each; ``graders.cli`` wires them into one command."""

@@ -1,0 +1,1 @@
+"""What every stage uses: errors, forked workers, ordered appends, JSON Schemas, IRIs."""

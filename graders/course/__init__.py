@@ -1,0 +1,1 @@
+"""A cohort's course: its folder, the assignment sources and their build, the roster, coverage."""

@@ -1,0 +1,1 @@
+"""The whole chain on a synthetic cohort: learners, their submissions and an instructor."""

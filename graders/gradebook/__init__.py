@@ -1,0 +1,1 @@
+"""All access to the gradebook's database: connections, scores, submission times, kept attempts."""

@@ -1,0 +1,1 @@
+"""Grading engines: what runs a cohort's notebooks and writes nbgrader's grades."""

@@ -1,0 +1,1 @@
+"""The sandbox: warm, isolated processes that run a submission's cells one at a time."""

@@ -1,0 +1,80 @@
+"""The zygote: a warm interpreter that forks one supervisor per notebook job.
+
+Starting a kernel costs nbgrader seconds per notebook. The zygote pays the start-up once: it
+imports IPython and the usual libraries and builds a pristine IPython shell, then waits on its
+control socket (``SOCK_SEQPACKET``). Each request carries one end of a fresh socket pair; the
+zygote forks a supervisor (:mod:`graders.grading.sandbox.supervisor`) that serves the job on it.
+Forking copies the warm state in milliseconds, and every job starts from the same pristine shell.
+
+The zygote never runs learner code and never holds a job, so nothing of one submission can
+reach another through it. It dies with the grading process.
+
+Run as ``python -m graders.grading.sandbox.zygote FD`` by
+:class:`graders.grading.sandbox.pool.ExecutionPool`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import signal
+import socket
+import sys
+
+from IPython.core.interactiveshell import InteractiveShell
+
+from graders.grading.sandbox import capture, isolation, supervisor
+
+MESSAGE_LIMIT = 1 << 20
+
+
+def preload(names: list[str]) -> None:
+    """Import what submissions commonly use, so that each job finds it loaded."""
+    for name in names:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
+def warm_up(shell: InteractiveShell) -> None:
+    """Format one traceback, so that every job finds IPython's traceback machinery loaded.
+
+    A failed test is a traceback, and the first one costs IPython a fifth of a second.
+    """
+    try:
+        exec(compile("assert False", "<warm-up>", "exec"), {})
+    except AssertionError:
+        shell.InteractiveTB.structured_traceback(*sys.exc_info())
+
+
+def serve(control: socket.socket) -> None:
+    config = json.loads(control.recv(MESSAGE_LIMIT))
+    shell = capture.make_shell()  # first, as in a kernel, where libraries find the shell running
+    preload(config["preload"])
+    warm_up(shell)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished supervisors
+    control.send(b'{"ready": true}')
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, MESSAGE_LIMIT, 1)
+        if not message or len(fds) != 1:
+            return
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            supervisor.supervise(socket.socket(fileno=fds[0]), config, shell)
+        os.close(fds[0])
+        control.send(json.dumps({"pid": pid}).encode())
+
+
+def main() -> None:
+    isolation.set_parent_death_signal(signal.SIGKILL)
+    control = socket.socket(fileno=int(sys.argv[1]))
+    try:
+        serve(control)
+    finally:
+        control.close()
+
+
+if __name__ == "__main__":
+    main()

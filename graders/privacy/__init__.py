@@ -1,0 +1,1 @@
+"""A learner's right to be forgotten, everywhere the course keeps them."""
