@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import time
 from itertools import cycle
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from graders.course.build import build
+from graders.course.directory import init_course
 from graders.grading.grade import grade, read_report
 from graders.grading.score_table import score_table
 
@@ -28,7 +32,10 @@ from gradekit import (
     kill_grading_when,
     submit_tiny,
     tiny_course,
+    tiny_source,
 )
+
+pytestmark = pytest.mark.grading
 
 LEARNERS = 14
 VARIANTS = [name for name in TINY_VARIANTS if name != "loops_forever"]
@@ -115,3 +122,40 @@ def test_a_rerun_grades_only_changed_submissions_unless_forced(interrupted):
     grade(course, TINY, progress=False, force=True, say=said.append)
     assert processed_count(said[-1]) == len(names)
     assert os.path.isdir(course.autograded_dir / names[0] / TINY)
+
+
+def test_a_change_to_library_code_the_assignment_imports_regrades_its_learners(
+    tmp_path, monkeypatch
+):
+    library = tmp_path / "lib" / "curriculum"
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "curriculum",
+        library,
+        ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"),
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "lib"))
+    sources = tiny_source(tmp_path / "sources")
+    notebook = sources / TINY / f"{TINY}.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    cell = nbformat.v4.new_code_cell("import curriculum.toolkit.numerals")
+    cell.metadata["nbgrader"] = {
+        "grade": False,
+        "solution": False,
+        "locked": True,
+        "task": False,
+        "grade_id": "thu_vien",
+        "schema_version": 3,
+    }
+    nb.cells.insert(0, cell)
+    nbformat.write(nb, notebook)
+    course = init_course(tmp_path / "course", sources)
+    build(course, [TINY])
+    submit_tiny(course, "hv00", {})
+    said: list[str] = []
+    grade(course, TINY, progress=False, workers=1, say=said.append)
+    grade(course, TINY, progress=False, workers=1, say=said.append)
+    assert processed_count(said[-1]) == 0, said
+    numerals = library / "toolkit" / "numerals.py"
+    numerals.write_bytes(numerals.read_bytes() + b"\n")
+    grade(course, TINY, progress=False, workers=1, say=said.append)
+    assert processed_count(said[-1]) == 1, said

@@ -7,7 +7,9 @@ the file from disk, the only thing a new kernel shares with the old one.
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 import string
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -16,6 +18,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
+from curriculum import modules
 from curriculum.toolkit import i18n
 from curriculum.toolkit.answers import FORMAT, AnswerSheet, answer_sheet
 from curriculum.toolkit.i18n import set_language
@@ -551,6 +554,13 @@ def test_catalogue_has_every_message_in_both_languages_with_the_same_fields():
     def fields(template: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
+    for texts in sorted(Path(modules.__file__).parent.glob("*/texts.py")):
+        importlib.import_module(f"curriculum.modules.{texts.parent.name}.texts")
+    assert any(key.startswith("an_toan_so.") for key in i18n.MESSAGES)
+    for tool in Path(modules.__file__).parent.glob("*/*.py"):
+        used = re.findall(r"""\b(?:text|message)\(\s*["']([\w.]+)["']""", tool.read_text("utf-8"))
+        for key in used:
+            assert f"{tool.parent.name}.{key}" in i18n.MESSAGES, (tool, key)
     for key, versions in i18n.MESSAGES.items():
         assert set(versions) == set(i18n.LANGUAGES), key
         assert fields(versions["vi"]) == fields(versions["en"]), key

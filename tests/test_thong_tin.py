@@ -4,9 +4,11 @@ from datetime import date
 
 import pytest
 
+from curriculum.modules.thong_tin.texts import MESSAGES
 from curriculum.modules.thong_tin.tools import (
     CAU_HOI_NGUON,
     KHO_MO_PHONG,
+    LOAI_NGUON,
     danh_gia_nguon,
     doc_ngay,
     ket_qua_html,
@@ -15,6 +17,14 @@ from curriculum.modules.thong_tin.tools import (
     source_checklist,
     tim_kiem,
 )
+from curriculum.toolkit.i18n import set_language
+
+
+@pytest.fixture
+def english():
+    set_language("en")
+    yield
+    set_language("vi")
 
 
 def ma(truy_van):
@@ -82,7 +92,7 @@ def test_doc_ngay():
 
 def test_source_scores():
     assert danh_gia_nguon(set())[0] == 0
-    assert danh_gia_nguon({ma for ma, _, _ in CAU_HOI_NGUON})[0] == 10
+    assert danh_gia_nguon({ma for ma, _ in CAU_HOI_NGUON})[0] == 10
     assert danh_gia_nguon({"ai", "can_cu", "ngay"})[1].startswith("Chưa đủ chắc")
     assert danh_gia_nguon({"ai", "can_cu", "ngay", "doc_lap", "binh_tinh", "x"})[0] == 7
     assert danh_gia_nguon({"goc", "ai", "can_cu", "ngay"})[1].startswith("Đáng tin")
@@ -95,3 +105,61 @@ def test_widgets_build_and_react():
     checklist = source_checklist()
     checklist.controls["goc"].value = True
     assert "3/10" in checklist._html.value
+
+
+def test_every_page_has_a_known_kind_of_source_shown_on_its_card():
+    assert set(LOAI_NGUON) == {"co_quan", "bao_chi", "mang_xa_hoi", "quang_cao"}
+    assert {trang.loai for trang in KHO_MO_PHONG} == set(LOAI_NGUON)
+    for loai, nhan in LOAI_NGUON.items():
+        assert MESSAGES[f"kind.{loai}"]["vi"] == nhan
+    out = ket_qua_html("căn cước phạt")
+    assert "<i>Trang của cơ quan nhà nước</i>" in out and "<i>Báo điện tử</i>" in out
+    assert "đăng ngày 14/11/2026" in out
+
+
+def test_query_description_lists_every_part_and_says_when_there_is_none():
+    out = ket_qua_html('lịch "tiếp công dân" -thứ site:gov.vn -')
+    assert "Máy hiểu truy vấn là:</b> từ khóa (phải có đủ): lịch; " in out
+    assert "cụm từ chính xác: «tiếp công dân»; loại trừ: thứ; " in out
+    assert "chỉ trang thuộc gov.vn; bỏ qua: -" in out
+    assert "(chưa có từ khóa nào)" in ket_qua_html("")
+    assert "Không có trang nào khớp" in ket_qua_html("")
+
+
+def test_every_check_has_points_and_a_label():
+    assert sum(so for _, so in CAU_HOI_NGUON) == 10
+    checklist = source_checklist()
+    assert list(checklist.controls) == [ma for ma, _ in CAU_HOI_NGUON]
+    for ma, _ in CAU_HOI_NGUON:
+        assert checklist.controls[ma].description == MESSAGES[f"check.{ma}"]["vi"]
+    assert "Mức tin cậy: 0/10." in checklist._html.value
+
+
+def test_without_the_original_nothing_is_trustworthy():
+    others = {ma for ma, _ in CAU_HOI_NGUON} - {"goc"}
+    diem, loi_khuyen = danh_gia_nguon(others)
+    assert diem == 7 and loi_khuyen.startswith("Chưa đủ chắc")
+    assert danh_gia_nguon({"goc", "ai"})[1].startswith("Chưa đủ chắc")
+    assert danh_gia_nguon({"ai", "ngay"})[1].startswith("Chưa đáng tin")
+
+
+def test_english_interface_keeps_the_vietnamese_content(english):
+    out = ket_qua_html("căn cước phạt site:gov.vn")
+    assert "The query was read as:</b> keywords (all must appear): căn, cước, phạt; " in out
+    assert "only pages of gov.vn" in out and "Results:</b> 1 / 12 pages in the collection" in out
+    assert "<i>Page of a state body</i>" in out and "posted on 15/11/2026" in out
+    assert "Cảnh báo thông tin sai sự thật" in out
+    assert "No page matches" in ket_qua_html("zzz")
+    assert "(no keywords yet)" in ket_qua_html("")
+    assert "not site:abc.vn" in ket_qua_html("phạt site:abc.vn")
+    with pytest.raises(TypeError, match="must be a string"):
+        phan_tich_truy_van(None)
+    assert ma("căn cước phạt") == ["T07", "T06", "T05"]
+    assert LOAI_NGUON["bao_chi"] == "Báo điện tử"
+    box = search_explorer().controls["truy_van"]
+    assert box.description == "Search:" and box.placeholder.startswith("for example:")
+    checklist = source_checklist()
+    assert checklist.controls["goc"].description.startswith("You found the original")
+    checklist.controls["goc"].value = True
+    assert "Trust level: 3/10.</b> Not trustworthy yet" in checklist._html.value
+    assert danh_gia_nguon({ma for ma, _ in CAU_HOI_NGUON})[1].startswith("Trustworthy")

@@ -5,12 +5,16 @@ question or simulation is built: labels are chosen when a widget is built, while
 and problem messages follow the language in force when they are shown.
 
 Every interface string of the toolkit lives in :data:`MESSAGES`, in both languages, so a
-translation can be checked (and extended) in one place.
+translation can be checked (and extended) in one place. A module's own tools keep their strings
+with the module (``curriculum/modules/<id>/texts.py``) and add them here through
+:func:`catalogue`, under keys prefixed with the module's id, so one switch serves them too.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "MESSAGES", "get_language", "set_language", "text"]
+from collections.abc import Callable, Mapping
+
+__all__ = ["LANGUAGES", "MESSAGES", "catalogue", "get_language", "set_language", "text"]
 
 LANGUAGES = ("vi", "en")
 
@@ -332,6 +336,26 @@ def set_language(language: str) -> None:
     if language not in LANGUAGES:
         raise ValueError(text("language.unknown", language=language))
     _current = language
+
+
+def catalogue(prefix: str, messages: Mapping[str, Mapping[str, str]]) -> Callable[..., str]:
+    """Add a module's ``messages`` as ``prefix.<key>`` and return its own ``text`` function.
+
+    Every message must have every language, so a missing translation fails when the module is
+    imported rather than when a learner reaches it; a key already taken by other text is refused.
+    """
+    for key, versions in messages.items():
+        name = f"{prefix}.{key}"
+        if set(versions) != set(LANGUAGES):
+            raise ValueError(f"message {name!r} needs exactly the languages {LANGUAGES}")
+        if MESSAGES.get(name, versions) != versions:
+            raise ValueError(f"message {name!r} is already defined with other text")
+        MESSAGES[name] = dict(versions)
+
+    def module_text(key: str, **fields: object) -> str:
+        return text(f"{prefix}.{key}", **fields)
+
+    return module_text
 
 
 def text(key: str, **fields: object) -> str:

@@ -5,7 +5,8 @@ again replaces the earlier grades: nothing is ever counted twice. What remains i
 redoing work, and to know which work was finished. After a learner's grades are committed to
 the gradebook, a *done record* is written for them, atomically and durably, holding a
 fingerprint of everything that decided those grades (the submission's files, the assignment's
-sources and release, the course's nbgrader configuration). A later run skips a learner whose
+sources and release, the course's nbgrader configuration, the code of the learner library that
+the assignment's notebooks import). A later run skips a learner whose
 record matches the current fingerprint and whose grades are still in the gradebook; a learner
 killed half-way has no record and is graded again from the start.
 """
@@ -23,14 +24,20 @@ from nbgrader import __version__ as nbgrader_version
 
 from graders.common.digests import hash_tree
 from graders.course.directory import CONFIG_NAME, Course
+from graders.course.library import library_digest
 
 
 def grading_context(course: Course, assignment: str) -> str:
-    """A digest of what, besides the submission, decides the grades of ``assignment``."""
+    """A digest of what, besides the submission, decides the grades of ``assignment``.
+
+    The library code counted is what the sources import (hidden tests included), so editing a
+    module's tools regrades the learners of the assignments that use it, and only those.
+    """
     digest = hashlib.sha256(nbgrader_version.encode())
     digest.update((course.root / CONFIG_NAME).read_bytes())
     hash_tree(digest, course.source_dir / assignment)
     hash_tree(digest, course.release_dir / assignment)
+    digest.update(library_digest(course.source_dir / assignment))
     return digest.hexdigest()
 
 

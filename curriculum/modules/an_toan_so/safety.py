@@ -3,7 +3,7 @@
 Three small tools used by the lesson, its widgets and the assignment demos:
 
 * :func:`passphrase_strength` gives a rough, explainable estimate of how hard a password or
-  passphrase is to guess, with tips in Vietnamese;
+  passphrase is to guess, with tips in the interface language (:mod:`.texts`);
 * :func:`scam_signals` lists the warning signs of a scam message (urgency, requests for an OTP,
   money transfers, strange links, impersonation, threats, prizes...);
 * :func:`is_official_gov_domain` tells whether a link really points to a ``.gov.vn`` host.
@@ -20,6 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from curriculum.modules.an_toan_so.texts import text as message
 
 __all__ = [
     "COMMON_PASSWORDS",
@@ -144,15 +146,15 @@ COMMON_PASSWORDS: frozenset[str] = frozenset(
     }
 )
 
-# (Vietnamese name of the character class, size of its pool). The last class covers letters
-# with Vietnamese diacritics and any other non-ASCII character: Vietnamese has 67 lower-case
+# (catalogue key of the character class's name, size of its pool). The last class covers
+# letters with Vietnamese diacritics and any other non-ASCII character: Vietnamese has 67 lower-case
 # letters that are not plain ASCII (a, ă, â, e, ê, i, o, ô, ơ, u, ư, y with their tone marks,
 # plus đ), so 134 with upper case.
-_CLASS_LOWER = ("chữ thường", 26)
-_CLASS_UPPER = ("chữ hoa", 26)
-_CLASS_DIGIT = ("chữ số", 10)
-_CLASS_SYMBOL = ("ký hiệu hoặc dấu cách", 33)
-_CLASS_OTHER = ("chữ có dấu hoặc ký tự khác", 134)
+_CLASS_LOWER = ("class.lower", 26)
+_CLASS_UPPER = ("class.upper", 26)
+_CLASS_DIGIT = ("class.digit", 10)
+_CLASS_SYMBOL = ("class.symbol", 33)
+_CLASS_OTHER = ("class.other", 134)
 
 # Thresholds of the verdict, in bits of the pool-size estimate.
 _WEAK_BELOW_BITS = 40.0
@@ -168,14 +170,14 @@ class PasswordEstimate:
 
     Attributes:
         length: number of characters (Unicode code points).
-        classes: Vietnamese names of the character classes used.
+        classes: names of the character classes used, in the interface language.
         pool_size: sum of the pool sizes of those classes.
         effective_length: length without characters that only continue a repeat or a
             run such as ``111`` or ``abc`` (those add almost nothing for a guesser).
         entropy_bits: ``effective_length * log2(pool_size)``, lowered to a small cap when the
             text is a very common password, a date or a phone number.
         verdict: ``"yếu"``, ``"trung bình"`` or ``"mạnh"``.
-        tips: advice in Vietnamese, most important first.
+        tips: advice in the interface language, most important first.
     """
 
     length: int
@@ -258,7 +260,7 @@ _PHONE_CAP_BITS = math.log2(5 * 10**8)
 
 
 def passphrase_strength(text: str) -> PasswordEstimate:
-    """Estimate how hard ``text`` is to guess and explain why, in Vietnamese.
+    """Estimate how hard ``text`` is to guess and explain why, in the interface language.
 
     The estimate is the classic "pool size" one: find which classes of characters are used
     (lower case 26, upper case 26, digits 10, ASCII symbols and space 33, letters with
@@ -287,7 +289,7 @@ def passphrase_strength(text: str) -> PasswordEstimate:
             effective_length=0,
             entropy_bits=0.0,
             verdict=VERDICT_WEAK,
-            tips=("Hãy gõ thử một mật khẩu hoặc cụm mật khẩu (đừng dùng mật khẩu thật của bạn).",),
+            tips=(message("tip.empty"),),
         )
 
     classes = _character_classes(text)
@@ -326,36 +328,21 @@ def passphrase_strength(text: str) -> PasswordEstimate:
 
     tips: list[str] = []
     if is_common:
-        tips.append(
-            "Đây là mật khẩu rất hay gặp: kẻ gian luôn thử những mật khẩu như vậy đầu tiên."
-        )
+        tips.append(message("tip.common"))
     if contains_common:
-        tips.append(
-            "Chứa một mật khẩu rất hay gặp (như 123456, matkhau, password): thêm vài chữ số "
-            "hay ký hiệu vào đó không làm nó khó đoán hơn bao nhiêu."
-        )
+        tips.append(message("tip.contains_common"))
     if length < 8:
-        tips.append(
-            f"Quá ngắn: chỉ có {length} ký tự. Nên dài ít nhất 12 ký tự, "
-            "tốt nhất là một cụm 4–5 từ ngẫu nhiên."
-        )
+        tips.append(message("tip.too_short", length=length))
     elif length < _STRONG_MIN_LENGTH:
-        tips.append(
-            f"Hơi ngắn: {length} ký tự. Nên dài ít nhất 12 ký tự; "
-            "một cụm nhiều từ vừa dài vừa dễ nhớ."
-        )
+        tips.append(message("tip.short", length=length))
     if compact.isdigit():
-        tips.append("Chỉ có chữ số: nên dùng chữ cái, hoặc tốt hơn là một cụm nhiều từ.")
+        tips.append(message("tip.digits_only"))
     if is_phone or has_phone:
-        tips.append("Trông giống số điện thoại: nhiều người biết số này, đừng dùng làm mật khẩu.")
+        tips.append(message("tip.phone"))
     elif has_date:
-        tips.append(
-            "Có vẻ chứa ngày sinh hoặc năm sinh: người khác dễ đoán ra từ hồ sơ, mạng xã hội."
-        )
+        tips.append(message("tip.date"))
     if has_run:
-        tips.append(
-            "Có dãy ký tự lặp lại hoặc liên tiếp (như 111, abc, 123): loại này rất dễ đoán."
-        )
+        tips.append(message("tip.run"))
 
     capped = is_common or is_date or is_phone
     if capped or length < 8 or entropy < _WEAK_BELOW_BITS:
@@ -370,13 +357,13 @@ def passphrase_strength(text: str) -> PasswordEstimate:
         verdict = VERDICT_MEDIUM
 
     if verdict == VERDICT_STRONG:
-        tips.append("Khá tốt. Chỉ dùng mật khẩu này cho một tài khoản, và bật xác thực hai yếu tố.")
+        tips.append(message("tip.strong"))
     elif not tips:
-        tips.append("Có thể tốt hơn: thêm từ để cụm mật khẩu dài hơn.")
+        tips.append(message("tip.longer"))
 
     return PasswordEstimate(
         length=length,
-        classes=tuple(name for name, _ in classes),
+        classes=tuple(message(key) for key, _ in classes),
         pool_size=pool,
         effective_length=effective,
         entropy_bits=round(entropy, 1),

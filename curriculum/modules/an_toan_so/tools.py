@@ -1,5 +1,7 @@
 """Interactive elements (ipywidgets 8) for the "An toàn số" lesson.
 
+Their words come from :mod:`.texts`, in the interface language of :mod:`curriculum.toolkit.i18n`.
+
 * :func:`passphrase_explorer` lets a learner type a trial password and see, live, a rough
   strength estimate, a bar and tips. The typed text is never printed, logged or kept by this
   module: only the estimate is shown.
@@ -29,6 +31,8 @@ from curriculum.modules.an_toan_so.safety import (
     passphrase_strength,
     scam_signals,
 )
+from curriculum.modules.an_toan_so.texts import text
+from curriculum.toolkit.i18n import get_language
 
 __all__ = [
     "estimate_html",
@@ -39,6 +43,11 @@ __all__ = [
 ]
 
 _BAR_STYLES = {VERDICT_WEAK: "danger", VERDICT_MEDIUM: "warning", VERDICT_STRONG: "success"}
+_VERDICT_KEYS = {
+    VERDICT_WEAK: "verdict.weak",
+    VERDICT_MEDIUM: "verdict.medium",
+    VERDICT_STRONG: "verdict.strong",
+}
 _LABEL_STYLE = {"description_width": "7em"}
 # Codes that ask the reader to do something harmful; with any other sign they mean "stop".
 _DANGEROUS_CODES = frozenset(
@@ -52,9 +61,10 @@ def _wide_layout() -> widgets.Layout:
     return widgets.Layout(width="100%", max_width="48em")
 
 
-def _vi_number(value: float) -> str:
-    """Format a number with one decimal and a Vietnamese decimal comma: 51.7 -> "51,7"."""
-    return f"{value:.1f}".replace(".", ",")
+def _one_decimal(value: float) -> str:
+    """A number with one decimal as the interface language writes it: 51,7 or 51.7."""
+    written = f"{value:.1f}"
+    return written.replace(".", ",") if get_language() == "vi" else written
 
 
 # ---------------------------------------------------------------------------
@@ -68,39 +78,36 @@ def estimate_html(estimate: PasswordEstimate) -> str:
     The estimate holds no trace of the password itself, so neither does this HTML.
     """
     if estimate.length == 0:
-        head = "<p><strong>Chưa có gì để đánh giá.</strong></p>"
+        head = f"<p><strong>{text('estimate.nothing')}</strong></p>"
         facts = ""
     else:
-        classes = ", ".join(estimate.classes) or "không rõ"
-        head = (
-            f"<p><strong>Đánh giá: {html.escape(estimate.verdict)}</strong> "
-            f"(khoảng {_vi_number(estimate.entropy_bits)} bit, ước lượng thô)</p>"
-        )
+        classes = ", ".join(estimate.classes) or text("estimate.unknown_classes")
+        verdict = text("estimate.verdict", verdict=text(_VERDICT_KEYS[estimate.verdict]))
+        bits = text("estimate.bits", bits=_one_decimal(estimate.entropy_bits))
+        head = f"<p><strong>{html.escape(verdict)}</strong> {bits}</p>"
         facts = (
-            f"<p>Độ dài: {estimate.length} ký tự. Loại ký tự đã dùng: {html.escape(classes)}.</p>"
+            f"<p>{html.escape(text('estimate.facts', length=estimate.length, classes=classes))}</p>"
         )
     tips = "".join(f"<li>{html.escape(tip)}</li>" for tip in estimate.tips)
-    return f'<div role="status" aria-live="polite">{head}{facts}<p>Gợi ý:</p><ul>{tips}</ul></div>'
+    return (
+        f'<div role="status" aria-live="polite">{head}{facts}'
+        f"<p>{text('estimate.tips')}</p><ul>{tips}</ul></div>"
+    )
 
 
 def passphrase_explorer() -> widgets.VBox:
-    """A password box with a live strength estimate, a bar and tips, in Vietnamese.
+    """A password box with a live strength estimate, a bar and tips.
 
     Typing updates the estimate at every keystroke. Nothing the learner types is printed,
     logged or stored by this function; the box itself is a password field that hides the
     characters. The learner is still told not to type a real password.
     """
-    intro = widgets.HTML(
-        "<p><strong>Thử độ mạnh của một mật khẩu.</strong> Hãy gõ một mật khẩu "
-        "<em>tự nghĩ ra để thử</em>, đừng gõ mật khẩu thật của bạn vào bất kỳ công cụ "
-        "thử nghiệm nào. Công cụ này không in ra và không lưu những gì bạn gõ; nó chỉ hiện "
-        "kết quả ước lượng bên dưới.</p>"
-    )
+    intro = widgets.HTML(text("explorer.intro"))
     box = widgets.Password(
         value="",
-        placeholder="Ví dụ: một cụm 4–5 từ không liên quan đến nhau",
-        description="Mật khẩu thử:",
-        tooltip="Gõ một mật khẩu tự nghĩ ra để thử, không dùng mật khẩu thật",
+        placeholder=text("explorer.placeholder"),
+        description=text("explorer.box"),
+        tooltip=text("explorer.box_tip"),
         continuous_update=True,
         style=_LABEL_STYLE,
         layout=_wide_layout(),
@@ -109,8 +116,8 @@ def passphrase_explorer() -> widgets.VBox:
         value=0.0,
         min=0.0,
         max=100.0,
-        description="Độ mạnh:",
-        tooltip="Thanh đầy khi ước lượng đạt khoảng 80 bit",
+        description=text("explorer.bar"),
+        tooltip=text("explorer.bar_tip"),
         bar_style=_BAR_STYLES[VERDICT_WEAK],
         orientation="horizontal",
         style=_LABEL_STYLE,
@@ -135,25 +142,15 @@ def passphrase_explorer() -> widgets.VBox:
 
 
 def signals_summary(signals: Sequence[ScamSignal]) -> str:
-    """One Vietnamese sentence or two judging a list of signals, with due caution."""
+    """One sentence or two judging a list of signals, with due caution."""
     codes = {s.code for s in signals}
     if not codes:
-        return (
-            "Không thấy dấu hiệu nào trong danh sách kiểm tra. Điều đó không bảo đảm tin "
-            "nhắn an toàn: nếu thấy điều gì lạ, vẫn hãy kiểm tra qua kênh chính thức."
-        )
+        return text("summary.none")
     if len(codes) >= 2 and codes & _DANGEROUS_CODES:
-        return (
-            "Nhiều dấu hiệu, trong đó có yêu cầu nguy hiểm (đưa mã, chuyển tiền, bấm link, cài "
-            "ứng dụng hoặc gửi dữ liệu): rất có thể là lừa đảo. Đừng làm theo; hãy tự kiểm "
-            "tra qua kênh chính thức."
-        )
+        return text("summary.dangerous")
     if len(codes) >= 3:
-        return "Nhiều dấu hiệu cùng lúc: hãy hết sức cảnh giác và kiểm tra trước khi làm gì."
-    return (
-        "Có ít dấu hiệu. Một dấu hiệu riêng lẻ chưa chắc là lừa đảo (tin thật của ngân hàng "
-        "cũng nhắc tên ngân hàng); hãy đọc kỹ xem tin có đòi bạn làm gì không."
-    )
+        return text("summary.many")
+    return text("summary.few")
 
 
 def _merged_spans(signals: Sequence[ScamSignal]) -> list[tuple[int, int, list[int]]]:
@@ -187,7 +184,7 @@ def highlight_signals_html(message: str, signals: Sequence[ScamSignal]) -> str:
         )
         cursor = end
     pieces.append(html.escape(message[cursor:]))
-    body = "".join(pieces) if message.strip() else "<em>(chưa có tin nhắn)</em>"
+    body = "".join(pieces) if message.strip() else f"<em>{text('inspector.no_message')}</em>"
 
     items = "".join(
         f"<li><strong>{html.escape(s.label)}</strong>: «{html.escape(s.text)}». "
@@ -197,37 +194,39 @@ def highlight_signals_html(message: str, signals: Sequence[ScamSignal]) -> str:
     listing = f"<ol>{items}</ol>" if items else ""
     kinds = len({s.code for s in signals})
     count = (
-        f"Tìm thấy {len(signals)} dấu hiệu ({kinds} loại)." if signals else "Chưa thấy dấu hiệu."
+        text("inspector.found", signals=len(signals), kinds=kinds)
+        if signals
+        else text("inspector.none_found")
     )
+    region = html.escape(text("inspector.region"), quote=True)
     return (
-        '<div role="region" aria-label="Kết quả kiểm tra tin nhắn">'
+        f'<div role="region" aria-label="{region}">'
         f"<p><strong>{count}</strong> "
         f"{html.escape(signals_summary(signals))}</p>"
         '<div style="white-space:pre-wrap;border:1px solid #888;border-radius:4px;'
         f'padding:.5em .75em;line-height:1.7">{body}</div>'
         f"{listing}"
-        "<p><em>Đây là công cụ dò từ khóa để tập nhận diện, không phải máy phán quyết. "
-        "Người đọc vẫn là người quyết định cuối cùng.</em></p></div>"
+        f"<p><em>{html.escape(text('inspector.caveat'))}</em></p></div>"
     )
 
 
 def message_inspector() -> widgets.VBox:
     """Pick or type a message and see its scam warning signs highlighted and explained."""
     options = [(title, index) for index, (title, _) in enumerate(SAMPLE_MESSAGES)]
-    options.append(("(Tự gõ hoặc dán tin nhắn khác)", _CUSTOM_MESSAGE))
+    options.append((text("inspector.custom"), _CUSTOM_MESSAGE))
     picker = widgets.Dropdown(
         options=options,
         value=0,
-        description="Tin mẫu:",
-        tooltip="Chọn một tin nhắn mẫu để xem các dấu hiệu",
+        description=text("inspector.picker"),
+        tooltip=text("inspector.picker_tip"),
         style=_LABEL_STYLE,
         layout=_wide_layout(),
     )
     area = widgets.Textarea(
         value=SAMPLE_MESSAGES[0][1],
-        placeholder="Dán hoặc gõ nội dung tin nhắn vào đây",
-        description="Tin nhắn:",
-        tooltip="Nội dung tin nhắn cần kiểm tra; bạn có thể sửa tùy ý",
+        placeholder=text("inspector.placeholder"),
+        description=text("inspector.area"),
+        tooltip=text("inspector.area_tip"),
         rows=6,
         continuous_update=True,
         style=_LABEL_STYLE,
@@ -245,9 +244,5 @@ def message_inspector() -> widgets.VBox:
     picker.observe(pick, names="value")
     area.observe(refresh, names="value")
     refresh()
-    intro = widgets.HTML(
-        "<p><strong>Soi tin nhắn.</strong> Chọn một tin mẫu hoặc dán một tin nhắn bạn nhận "
-        "được (nhớ xóa số điện thoại, số tài khoản, tên thật trước khi dán). Các dấu hiệu "
-        "đáng ngờ được tô màu và đánh số, giải thích ở bên dưới.</p>"
-    )
+    intro = widgets.HTML(text("inspector.intro"))
     return widgets.VBox([intro, picker, area, result], layout=_wide_layout())

@@ -6,7 +6,9 @@
   what to tell the IT staff.
 - :func:`bo_nho_html` and :func:`storage_explorer`: how photos, videos and apps fill a device.
 
-Everything is offline; menu names on real devices differ between models and versions.
+Everything is offline; menu names on real devices differ between models and versions. What the
+tools say to the learner is in :mod:`.texts`, in Vietnamese and English; the problems, their
+steps and :data:`BAO_CNTT` are lesson content and stay Vietnamese in both languages.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from curriculum.modules.thiet_bi_so.texts import text
+from curriculum.toolkit.i18n import get_language
 from curriculum.toolkit.simulation import Simulation
 
 __all__ = [
@@ -113,7 +117,7 @@ class TroLySuCo:
     def chon(self, su_co: str) -> None:
         """Start over with another problem."""
         if su_co not in SU_CO:
-            raise ValueError(f"Không có sự cố {su_co!r}; chọn một trong {sorted(SU_CO)}.")
+            raise ValueError(text("helper.unknown", problem=su_co, choices=sorted(SU_CO)))
         self.su_co = su_co
         self.buoc = 0
         self.xong: bool | None = None  # None: still trying; True: solved; False: ask IT
@@ -142,21 +146,20 @@ class TroLySuCo:
             for b in su_co.cac_buoc[: self.buoc + (self.xong is not None)]
         )
         if self.xong is True:
-            return (
-                f"<p><b>{html.escape(su_co.ten)}: đã khắc phục ở bước {self.buoc + 1}.</b> "
-                "Hãy ghi lại cách đã làm để lần sau tự xử lý nhanh hơn.</p>"
-            )
+            ket_qua = text("helper.solved", problem=su_co.ten, step=self.buoc + 1)
+            return f"<p><b>{html.escape(ket_qua)}</b> {html.escape(text('helper.solved_note'))}</p>"
         if self.xong is False:
             can_bao = "".join(f"<li>{html.escape(y)}</li>" for y in BAO_CNTT)
+            ket_qua = text("helper.gave_up", problem=su_co.ten, steps=tong)
             return (
-                f"<p><b>{html.escape(su_co.ten)}: đã thử hết {tong} bước mà vẫn còn lỗi.</b> "
-                "Đến lúc nhờ bộ phận công nghệ thông tin (hoặc người hỗ trợ). Những bước đã "
-                f"thử:</p><ol>{da_lam}</ol><p>Khi báo, hãy nêu:</p><ul>{can_bao}</ul>"
+                f"<p><b>{html.escape(ket_qua)}</b> {html.escape(text('helper.ask_it'))}</p>"
+                f"<ol>{da_lam}</ol><p>{html.escape(text('helper.tell'))}</p><ul>{can_bao}</ul>"
             )
         buoc = su_co.cac_buoc[self.buoc]
+        dang_lam = text("helper.step", problem=su_co.ten, step=self.buoc + 1, steps=tong)
         return (
-            f"<p><b>{html.escape(su_co.ten)}: bước {self.buoc + 1}/{tong}</b></p>"
-            f"<p>{html.escape(buoc)}</p><p>Làm xong bước này, lỗi đã hết chưa?</p>"
+            f"<p><b>{html.escape(dang_lam)}</b></p>"
+            f"<p>{html.escape(buoc)}</p><p>{html.escape(text('helper.question'))}</p>"
         )
 
 
@@ -166,13 +169,13 @@ def troubleshooter(su_co: str = "khong_vao_mang") -> widgets.VBox:
     menu = widgets.Dropdown(
         options=[(s.ten, ma) for ma, s in SU_CO.items()],
         value=su_co,
-        description="Sự cố:",
+        description=text("helper.menu"),
         style={"description_width": "initial"},
         layout=widgets.Layout(width="auto"),
     )
-    nut_het = widgets.Button(description="Đã hết lỗi", button_style="success")
-    nut_chua = widgets.Button(description="Vẫn còn lỗi: bước tiếp", button_style="warning")
-    nut_lai = widgets.Button(description="Làm lại từ đầu")
+    nut_het = widgets.Button(description=text("helper.solved_button"), button_style="success")
+    nut_chua = widgets.Button(description=text("helper.next_button"), button_style="warning")
+    nut_lai = widgets.Button(description=text("helper.restart_button"))
     for nut in (nut_het, nut_chua, nut_lai):
         nut.layout = widgets.Layout(width="auto")
     man_hinh = widgets.HTML(layout=widgets.Layout(width="auto"))
@@ -207,8 +210,9 @@ def troubleshooter(su_co: str = "khong_vao_mang") -> widgets.VBox:
 
 
 def _so(x: float) -> str:
-    """A number with one decimal, written the Vietnamese way (comma as decimal mark)."""
-    return f"{x:.1f}".replace(".", ",")
+    """A number with one decimal as the interface language writes it: 3,5 or 3.5."""
+    so = f"{x:.1f}"
+    return so.replace(".", ",") if get_language() == "vi" else so
 
 
 def bo_nho_html(
@@ -229,31 +233,33 @@ def bo_nho_html(
     def thanh(gb: float, mau: str, nhan: str) -> str:
         rong = max(0.0, min(100.0, 100 * gb / tong_gb)) if tong_gb else 0
         return (
-            f'<div title="{nhan}" style="display:inline-block;height:1.2em;'
-            f'width:{rong:.1f}%;background:{mau}"></div>'
+            f'<div title="{html.escape(nhan, quote=True)}" style="display:inline-block;'
+            f'height:1.2em;width:{rong:.1f}%;background:{mau}"></div>'
         )
 
+    ung_dung, anh, video = text("storage.apps"), text("storage.photos"), text("storage.videos")
     thanh_ngang = (
         '<div style="width:100%;border:1px solid #999;white-space:nowrap;overflow:hidden">'
-        + thanh(ung_dung_gb, "#607d8b", "Ứng dụng và hệ thống")
-        + thanh(anh_gb, "#43a047", "Ảnh")
-        + thanh(video_gb, "#e53935", "Video")
+        + thanh(ung_dung_gb, "#607d8b", ung_dung)
+        + thanh(anh_gb, "#43a047", anh)
+        + thanh(video_gb, "#e53935", video)
         + "</div>"
     )
-    dong = (
-        f"<p>Ứng dụng và hệ thống: <b>{_so(ung_dung_gb)} GB</b> (xám) · "
-        f"Ảnh: <b>{_so(anh_gb)} GB</b> (xanh) · Video: <b>{_so(video_gb)} GB</b> (đỏ)</p>"
+    dong = " · ".join(
+        f"{html.escape(nhan)}: <b>{_so(gb)} GB</b> ({html.escape(text(mau))})"
+        for nhan, gb, mau in (
+            (ung_dung, ung_dung_gb, "storage.grey"),
+            (anh, anh_gb, "storage.green"),
+            (video, video_gb, "storage.red"),
+        )
     )
     if con < 0:
-        ket_luan = f"⚠️ Vượt quá dung lượng {_so(-con)} GB: máy không thể chứa hết."
+        ket_luan = text("storage.over", gb=_so(-con))
     elif phan_tram >= 90:
-        ket_luan = (
-            f"⚠️ Đã dùng {phan_tram:.0f}%, chỉ còn {_so(con)} GB: máy dễ chậm, không cập nhật "
-            "được. Nên dọn bớt, bắt đầu từ phần lớn nhất."
-        )
+        ket_luan = text("storage.nearly_full", percent=f"{phan_tram:.0f}", gb=_so(con))
     else:
-        ket_luan = f"✅ Đã dùng {phan_tram:.0f}%, còn trống {_so(con)} GB."
-    return thanh_ngang + dong + f"<p>{ket_luan}</p>"
+        ket_luan = text("storage.ok", percent=f"{phan_tram:.0f}", gb=_so(con))
+    return thanh_ngang + f"<p>{dong}</p><p>{html.escape(ket_luan)}</p>"
 
 
 def storage_explorer() -> Simulation:
@@ -273,12 +279,12 @@ def storage_explorer() -> Simulation:
 
     return Simulation(
         {
-            "tong_gb": truot(64, 16, 256, 16, "Dung lượng máy (GB):"),
-            "ung_dung_gb": truot(20.0, 5.0, 100.0, 1.0, "Ứng dụng và hệ thống (GB):"),
-            "so_anh": truot(3000, 0, 20000, 500, "Số ảnh:"),
-            "mb_moi_anh": truot(3.0, 0.5, 10.0, 0.5, "Một ảnh (MB, ước lượng):"),
-            "phut_video": truot(120, 0, 1000, 10, "Tổng số phút video:"),
-            "mb_moi_phut": truot(100.0, 20.0, 500.0, 10.0, "Một phút video (MB, ước lượng):"),
+            "tong_gb": truot(64, 16, 256, 16, text("slider.capacity")),
+            "ung_dung_gb": truot(20.0, 5.0, 100.0, 1.0, text("slider.apps")),
+            "so_anh": truot(3000, 0, 20000, 500, text("slider.photos")),
+            "mb_moi_anh": truot(3.0, 0.5, 10.0, 0.5, text("slider.photo_size")),
+            "phut_video": truot(120, 0, 1000, 10, text("slider.video_minutes")),
+            "mb_moi_phut": truot(100.0, 20.0, 500.0, 10.0, text("slider.minute_size")),
         },
         bo_nho_html,
     )

@@ -11,6 +11,8 @@ Matching ignores upper/lower case but not Vietnamese diacritics, and works on wh
 
 Widgets: :func:`search_explorer` (type a query, see the results and how it was read) and
 :func:`source_checklist` (tick what you know about a piece of news, see how far to trust it).
+What they say to the learner is in :mod:`.texts`, in Vietnamese and English; the pages and
+:data:`LOAI_NGUON` are lesson content and stay Vietnamese in both languages.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from curriculum.modules.thong_tin.texts import text
 from curriculum.toolkit.simulation import Simulation
 
 __all__ = [
@@ -40,6 +43,8 @@ __all__ = [
     "tim_kiem",
 ]
 
+# Kinds of source, as lesson content: notebooks print them next to the Vietnamese pages in
+# either language. The result cards show them through ``text("kind.<code>")``.
 LOAI_NGUON = {
     "co_quan": "Trang của cơ quan nhà nước",
     "bao_chi": "Báo điện tử",
@@ -208,7 +213,7 @@ def phan_tich_truy_van(truy_van: str) -> TruyVan:
     a word (a lone ``-``, empty quotes) is listed in ``bo_qua``.
     """
     if not isinstance(truy_van, str):
-        raise TypeError("Truy vấn phải là một chuỗi chữ (str).")
+        raise TypeError(text("query.not_text"))
     van_ban = unicodedata.normalize("NFC", truy_van).replace("“", '"').replace("”", '"')
     cum_tu: list[str] = []
     bo_qua: list[str] = []
@@ -252,7 +257,7 @@ def tim_kiem(truy_van: str, kho: tuple[Trang, ...] = KHO_MO_PHONG) -> list[Trang
     """
     tv = phan_tich_truy_van(truy_van)
     if tv.site is not None and tv.site not in _SITES:
-        raise ValueError(f"Kho mô phỏng chỉ hiểu bộ lọc site:gov.vn, không hiểu site:{tv.site}.")
+        raise ValueError(text("query.unknown_site", site=tv.site))
     if not (tv.tu_khoa or tv.cum_tu):
         return []
     ket_qua = []
@@ -282,28 +287,29 @@ def _the_trang(trang: Trang) -> str:
     mau = "#1b5e20" if trang.chinh_thuc else "#555"
     tieu_de = html.escape(trang.tieu_de)
     noi_dang = html.escape(trang.noi_dang)
-    loai = html.escape(LOAI_NGUON[trang.loai])
+    loai = html.escape(text(f"kind.{trang.loai}"))
+    ngay = html.escape(text("card.posted", date=trang.ngay))
     noi_dung = html.escape(trang.noi_dung)
     return (
         f'<div style="border-left:4px solid {mau};padding:.3em .6em;margin:.4em 0">'
         f"<b>{tieu_de}</b><br><small>{trang.ma} · {noi_dang} · <i>{loai}</i> · "
-        f"đăng ngày {trang.ngay}</small><div>{noi_dung}</div></div>"
+        f"{ngay}</small><div>{noi_dung}</div></div>"
     )
 
 
 def _mo_ta_truy_van(tv: TruyVan) -> str:
     phan = []
     if tv.tu_khoa:
-        phan.append("từ khóa (phải có đủ): " + ", ".join(tv.tu_khoa))
+        phan.append(text("read.keywords", words=", ".join(tv.tu_khoa)))
     if tv.cum_tu:
-        phan.append("cụm từ chính xác: " + ", ".join(f"«{c}»" for c in tv.cum_tu))
+        phan.append(text("read.phrases", phrases=", ".join(f"«{c}»" for c in tv.cum_tu)))
     if tv.loai_tru:
-        phan.append("loại trừ: " + ", ".join(tv.loai_tru))
+        phan.append(text("read.excluded", words=", ".join(tv.loai_tru)))
     if tv.site:
-        phan.append(f"chỉ trang thuộc {tv.site}")
+        phan.append(text("read.site", site=tv.site))
     if tv.bo_qua:
-        phan.append("bỏ qua: " + " ".join(tv.bo_qua))
-    return html.escape("; ".join(phan)) if phan else "(chưa có từ khóa nào)"
+        phan.append(text("read.ignored", parts=" ".join(tv.bo_qua)))
+    return html.escape("; ".join(phan) if phan else text("read.nothing"))
 
 
 def ket_qua_html(truy_van: str) -> str:
@@ -313,10 +319,11 @@ def ket_qua_html(truy_van: str) -> str:
         trang = tim_kiem(truy_van)
     except ValueError as loi:
         return f"<p>⚠️ {html.escape(str(loi))}</p>"
-    dau = f"<p><b>Máy hiểu truy vấn là:</b> {_mo_ta_truy_van(tv)}<br>"
-    dau += f"<b>Số kết quả:</b> {len(trang)} / {len(KHO_MO_PHONG)} trang trong kho</p>"
+    so_ket_qua = text("results.count", found=len(trang), total=len(KHO_MO_PHONG))
+    dau = f"<p><b>{text('results.read_as')}</b> {_mo_ta_truy_van(tv)}<br>"
+    dau += f"<b>{text('results.count_label')}</b> {html.escape(so_ket_qua)}</p>"
     if not trang:
-        return dau + "<p>Không có trang nào khớp. Thử bớt từ khóa hoặc bỏ dấu ngoặc kép.</p>"
+        return dau + f"<p>{html.escape(text('results.none'))}</p>"
     return dau + "".join(_the_trang(t) for t in trang)
 
 
@@ -324,8 +331,8 @@ def search_explorer(truy_van: str = "căn cước phạt") -> Simulation:
     """A search box over :data:`KHO_MO_PHONG`: results update when the learner presses Enter."""
     o_nhap = widgets.Text(
         value=truy_van,
-        description="Tìm kiếm:",
-        placeholder='ví dụ: "tiếp công dân" site:gov.vn',
+        description=text("explorer.box"),
+        placeholder=text("explorer.placeholder"),
         continuous_update=False,
         style={"description_width": "initial"},
         layout=widgets.Layout(width="95%"),
@@ -333,40 +340,48 @@ def search_explorer(truy_van: str = "căn cước phạt") -> Simulation:
     return Simulation({"truy_van": o_nhap}, ket_qua_html)
 
 
-CAU_HOI_NGUON = (
-    ("ai", "Biết rõ ai đăng tin (cơ quan, tờ báo, người có tên tuổi thật)", 2),
-    ("ngay", "Tin có ngày đăng, và nội dung còn đúng ở thời điểm này", 1),
-    ("can_cu", "Tin nêu căn cứ kiểm tra được (số và ngày văn bản, tên cơ quan ban hành)", 2),
-    ("goc", "Đã tự tìm thấy văn bản gốc hoặc thông báo trên trang chính thức", 3),
-    ("doc_lap", "Ít nhất một nguồn đáng tin khác, độc lập, nói giống như vậy", 1),
-    ("binh_tinh", "Không giật tít, không hối thúc 'chia sẻ gấp', không kèm bán hàng", 1),
+# The checks of the source checklist and their points (10 in all), in the order shown. Each is
+# worded in the learner's language by ``text("check.<code>")``, so the weights stay in one place.
+CAU_HOI_NGUON: tuple[tuple[str, int], ...] = (
+    ("ai", 2),
+    ("ngay", 1),
+    ("can_cu", 2),
+    ("goc", 3),
+    ("doc_lap", 1),
+    ("binh_tinh", 1),
 )
 
 
 def danh_gia_nguon(da_kiem_tra: set[str] | frozenset[str]) -> tuple[int, str]:
-    """Score (0 to 10) and advice for the checks in :data:`CAU_HOI_NGUON` that were passed."""
-    diem = sum(so for ma, _, so in CAU_HOI_NGUON if ma in da_kiem_tra)
+    """Score (0 to 10) and advice for the checks in :data:`CAU_HOI_NGUON` that were passed.
+
+    Without the original (``goc``) the score stays below 8, so nothing else can make a piece of
+    news trustworthy. The advice is in the interface language.
+    """
+    diem = sum(so for ma, so in CAU_HOI_NGUON if ma in da_kiem_tra)
     if "goc" in da_kiem_tra and diem >= 8:
-        return diem, "Đáng tin: đã đối chiếu với nguồn gốc chính thức. Có thể dùng và dẫn nguồn."
+        return diem, text("advice.trusted")
     if diem >= 5:
-        return diem, "Chưa đủ chắc: hãy tìm văn bản gốc trên trang chính thức trước khi dùng."
-    return diem, "Chưa đáng tin: đừng chia sẻ, đừng làm theo; hãy kiểm tra thêm."
+        return diem, text("advice.unsure")
+    return diem, text("advice.untrusted")
 
 
 def source_checklist() -> Simulation:
     """Tick what is known about a piece of news; see a score and what to do next."""
     o_chon = {
         ma: widgets.Checkbox(
-            value=False, description=nhan, indent=False, layout=widgets.Layout(width="auto")
+            value=False,
+            description=text(f"check.{ma}"),
+            indent=False,
+            layout=widgets.Layout(width="auto"),
         )
-        for ma, nhan, _ in CAU_HOI_NGUON
+        for ma, _ in CAU_HOI_NGUON
     }
 
     def ve(**da_chon: bool) -> str:
         diem, loi_khuyen = danh_gia_nguon({ma for ma, co in da_chon.items() if co})
         mau = "#1b5e20" if diem >= 8 else "#e65100" if diem >= 5 else "#b71c1c"
-        return (
-            f'<p style="color:{mau}"><b>Mức tin cậy: {diem}/10.</b> {html.escape(loi_khuyen)}</p>'
-        )
+        muc = html.escape(text("checklist.score", score=diem))
+        return f'<p style="color:{mau}"><b>{muc}</b> {html.escape(loi_khuyen)}</p>'
 
     return Simulation(o_chon, ve)
