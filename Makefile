@@ -7,7 +7,7 @@ DEMO_OUT ?= demo-output
 # JupyterHub's proxy, from npm, for the hub tests.
 PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 
-.PHONY: demo test lint format strip lab clean
+.PHONY: demo test test-fast lint format strip lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ demo: $(STAMP)
 $(PROXY):
 	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
 
+# The whole suite, as CI runs it: browsers, JupyterHub, PostgreSQL, papermill, grading.
 test: $(STAMP) $(PROXY) lint
 	$(BIN)/python -m pytest -ra
+
+# Lint and every test not marked slow (pyproject.toml, tests/conftest.py): under two minutes.
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest -ra -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

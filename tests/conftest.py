@@ -96,6 +96,37 @@ def all_secrets(course, assignment) -> set[str]:
     return secrets
 
 
+# The fast tier (``make test-fast``: ``pytest -m "not slow"``) leaves out every test marked
+# ``slow``. A test is slow when it is of one of these kinds (markers registered in
+# pyproject.toml): marked so by its module, or using a fixture below, found through
+# ``item.fixturenames`` (fixtures a test asks for, directly or through other fixtures).
+SLOW_KINDS = ("browser", "hub", "postgres", "grading", "notebooks")
+SLOW_FIXTURES = {
+    "postgres": "postgres",  # a PostgreSQL server
+    "built_course": "grading",  # every assignment built
+    "graded_course": "grading",  # every assignment built and graded
+    "lab": "browser",  # JupyterLab and Chromium
+    "learner_page": "browser",
+    "demo": "grading",  # `bdhvs demo`, which grades a synthetic cohort
+    "cohort": "grading",  # a cohort of a module's own, graded
+    "resubmitted": "grading",  # graded twice, once per attempt
+    "formgrader": "grading",  # a Jupyter server with nbgrader's formgrader on a graded cohort
+    "binder_env": "slow",  # a new virtual environment installed as Binder does
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in item.fixturenames:
+            kind = SLOW_FIXTURES.get(name)
+            if kind and not item.get_closest_marker(kind):
+                item.add_marker(kind)
+        if not item.get_closest_marker("slow") and any(
+            item.get_closest_marker(kind) for kind in SLOW_KINDS
+        ):
+            item.add_marker("slow")
+
+
 @pytest.fixture(scope="session")
 def built_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     course = init_course(tmp_path_factory.mktemp("courses") / "cohort")

@@ -8,18 +8,22 @@ helper defined by a locked cell.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
 from graders.course.build import build
-from graders.course.directory import Course, init_course
+from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course, init_course
 
 from conftest import BDHVS, submit
 
@@ -106,6 +110,7 @@ def tiny_source(folder: Path) -> Path:
         meta = {"grade": False, "solution": False, "locked": False, "task": False}
         meta.update(flags, grade_id=grade_id, schema_version=3)
         cell.metadata["nbgrader"] = meta
+        cell.id = grade_id  # not a random id: every run writes the same source
         if meta["grade"]:
             cell.metadata["bdhvs"] = {"competences": ["4.1"], "step": 2}
         cells.append(cell)
@@ -122,12 +127,64 @@ def tiny_source(folder: Path) -> Path:
 
 
 def tiny_course(root: Path, sources: Path, extra_config: str = "") -> Course:
-    course = init_course(root, tiny_source(sources))
-    if extra_config:
-        config = course.root / "nbgrader_config.py"
-        config.write_text(config.read_text(encoding="utf-8") + extra_config, encoding="utf-8")
-    build(course, [TINY])
+    """A course at ``root`` with ``tiny``, built, its sources written into ``sources``."""
+    return built_copy(root, [TINY], tiny_source(sources), extra_config)
+
+
+_TEMPLATES: dict[tuple, Course] = {}
+
+
+def built_copy(
+    root: Path, assignments: list[str], sources: Path | None = None, extra_config: str = ""
+) -> Course:
+    """What ``init_course(root, sources)`` then ``build`` of ``assignments`` make, with
+    ``extra_config`` added to the course's configuration.
+
+    The first course of a run with the same folder name, assignments and sources (by content)
+    is built in a template; each course after it is a copy of the template, gradebook included,
+    with its ``source`` link pointing at its own ``sources``: copying takes milliseconds where
+    building takes seconds. A configuration that names another gradebook (``db_url``) is
+    built where it is, since the build writes to that gradebook.
+    """
+    root = Path(root)
+    if "db_url" in extra_config:
+        return _init_and_build(root, sources, assignments, extra_config)
+    chosen = Path(sources).resolve() if sources else REPOSITORY_ASSIGNMENTS
+    key = (root.name, tuple(assignments), _fingerprint(chosen, assignments))
+    if key not in _TEMPLATES:
+        base = Path(tempfile.mkdtemp(prefix="bdhvs-built-"))
+        atexit.register(shutil.rmtree, base, True)
+        _TEMPLATES[key] = _init_and_build(base / root.name, chosen, assignments)
+    shutil.copytree(_TEMPLATES[key].root, root, symlinks=True, dirs_exist_ok=True)
+    (root / "source").unlink()
+    os.symlink(chosen, root / "source", target_is_directory=True)
+    _add_config(root, extra_config)
+    return Course.open(root)
+
+
+def _init_and_build(
+    root: Path, sources: Path | None, assignments: list[str], extra_config: str = ""
+) -> Course:
+    course = init_course(root, sources)
+    _add_config(course.root, extra_config)
+    build(course, assignments)
     return course
+
+
+def _add_config(root: Path, extra_config: str) -> None:
+    if extra_config:
+        config = root / "nbgrader_config.py"
+        config.write_text(config.read_text(encoding="utf-8") + extra_config, encoding="utf-8")
+
+
+def _fingerprint(sources: Path, assignments: list[str]) -> str:
+    digest = hashlib.sha256()
+    for assignment in assignments:
+        for path in sorted((sources / assignment).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(sources)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def tiny_submission(answers: dict[str, str], course: Course) -> str:

@@ -1,23 +1,102 @@
 """Checks that the cohort report's arrays (graders.report.data) say what the records say, and
-that the records' paths say what the roll-up rule says of their competences."""
+that the records' paths say what the roll-up rule says of their competences; the records as
+``bdhvs records`` writes them, and plain reference forms of the path rule and of the xAPI
+statements to check the production code against."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import orjson
 
 import graders.records.maker
+from curriculum.framework import LearningPath
 from graders.course.directory import Course
-from graders.records.maker import build_records, path_entry
-from graders.records.rollup import CompetenceResult, RollupPolicy, path_progress
+from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE
+from graders.exports.write import write_outputs
+from graders.exports.xapi import StatementLines
+from graders.records.maker import path_entry
+from graders.records.rollup import CompetenceResult, RollupPolicy
 from graders.report.data import STATUSES, CohortResults, cohort_results
+
+
+def records_of(
+    course: Course, policy: RollupPolicy | None = None, *, out: Path | None = None
+) -> list[dict[str, Any]]:
+    """Every learner's record as ``bdhvs records`` writes it (into ``out``, or a folder of its
+    own), read back in learner order."""
+    if out is None:
+        with tempfile.TemporaryDirectory() as folder:
+            return records_of(course, policy, out=Path(folder))
+    outputs = write_outputs(course, out, home=PLACEHOLDER_HOME_PAGE, policy=policy)
+    return list(outputs.records)
+
+
+def statements(records: Iterable[dict[str, Any]], home: str) -> list[dict[str, Any]]:
+    """Every statement of these records, each record's made on its own (nothing shared between
+    records) and checked against the schema: what the export's file must hold."""
+    return [
+        orjson.loads(line)
+        for record in records
+        for line in StatementLines(home)(record, schema=True)
+    ]
+
+
+@dataclass(frozen=True)
+class PathProgress:
+    path: str
+    required: int
+    met: int
+    missing: tuple[str, ...]
+    completed_at: str | None = None
+
+    @property
+    def completed(self) -> bool:
+        return self.met == self.required
+
+
+def path_progress(
+    path: LearningPath,
+    results: dict[str, CompetenceResult],
+    submitted_at: Mapping[str, str | None] | None = None,
+) -> PathProgress:
+    """The path rule of :mod:`graders.records.rollup`, one learner at a time, written plainly:
+    the reference the records' and the report's span-wide arrays are checked against.
+    ``submitted_at``: assignment -> when the attempt that counts was submitted."""
+    missing = tuple(
+        r.competence
+        for r in path.requirements
+        if r.competence not in results or results[r.competence].step < r.step
+    )
+    dates = (
+        [
+            submitted_at.get(assignment)
+            for r in path.requirements
+            for assignment in results[r.competence].assignments
+        ]
+        if submitted_at and not missing
+        else []
+    )
+    dates = [d for d in dates if d]
+    return PathProgress(
+        path=path.id,
+        required=len(path.requirements),
+        met=len(path.requirements) - len(missing),
+        missing=missing,
+        completed_at=max(dates) if dates else None,
+    )
 
 
 def assert_results_are_the_records(
     course: Course, policy: RollupPolicy, jobs: int
 ) -> CohortResults:
-    records = build_records(course, policy)
+    records = records_of(course, policy)
     assert_paths_follow_the_rollup_rule(records)
     results = cohort_results(course, policy, listed=3, jobs=jobs)
     assert results.learners == [r["learner"] for r in records]
@@ -56,7 +135,7 @@ def assert_results_are_the_records(
 
 
 def assert_paths_follow_the_rollup_rule(records: list[dict]) -> None:
-    """Each record's ``paths`` are what :func:`graders.records.rollup.path_progress` makes of the
+    """Each record's ``paths`` are what :func:`path_progress` makes of the
     record's own competences and the submission times of its attempts that count (records and
     the report work paths out for whole spans of learners at once)."""
     for record in records:

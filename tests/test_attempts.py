@@ -18,11 +18,13 @@ from graders.gradebook.arrow_reads import read_table
 from graders.gradebook.attempts import ATTEMPTS, SCORES, read_attempts
 from graders.gradebook.database import normalise
 from graders.grading.grade import grade
-from graders.records.maker import build_records
 from graders.records.rollup import RollupPolicy
 
 from conftest import run_bdhvs
 from gradekit import TINY, TINY_VARIANTS, submit_tiny, tiny_course
+from resultkit import records_of
+
+pytestmark = pytest.mark.grading
 
 WORSE = TINY_VARIANTS["partial_credit"]
 BETTER = TINY_VARIANTS["perfect"]
@@ -47,7 +49,7 @@ def attempt_count(course: Course, learner: str) -> int:
 
 
 def record_of(course: Course, learner: str, policy: str) -> dict:
-    records = build_records(course, RollupPolicy(attempts=policy))
+    records = records_of(course, RollupPolicy(attempts=policy))
     (record,) = [r for r in records if r["learner"] == learner]
     assert record["policy"]["attempts"] == policy
     return record

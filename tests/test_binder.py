@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from graders.common import answer_paths
+
 from conftest import ASSIGNMENTS, REPO, secret_lines
 
 LESSON = REPO / "curriculum" / "modules" / "an_toan_so" / "an_toan_so.ipynb"
@@ -43,7 +45,7 @@ def checkout_of(env_dir: Path) -> Path:
 
 def test_binder_image_ships_released_assignments_and_no_answers(binder_env):
     checkout = checkout_of(binder_env)
-    for removed in ("assignments", ".git", "tests", "docs/instructor", "graders/demo/answers"):
+    for removed in answer_paths.listed():
         assert not (checkout / removed).exists(), removed
     released = checkout / "bai_tap"
     assert sorted(p.name for p in released.iterdir()) == ASSIGNMENTS

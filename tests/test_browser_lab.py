@@ -35,6 +35,8 @@ from browser import (
 )
 from conftest import REPO
 
+pytestmark = pytest.mark.browser
+
 if TYPE_CHECKING:
     # Imported in the tests themselves, once require_browser_support() has vouched for it.
     from playwright.sync_api import Locator, Page

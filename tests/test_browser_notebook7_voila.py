@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nbformat
+import pytest
 from test_browser_lab import ARTIFACTS, SAVED, question, wait_for_answers, write_notebook
 
 from browser import (
@@ -30,6 +31,8 @@ from browser import (
     run_all_cells,
     voila,
 )
+
+pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request

@@ -26,10 +26,10 @@ from graders.credentials.verify import (
     read_credential,
     verify_credential,
 )
-from graders.records.maker import build_records
 
 from conftest import run_bdhvs
 from in_process import run_in_process
+from resultkit import records_of
 
 HOME = "https://xa-thu-nghiem.example.vn"
 ISSUER_NAME = "UBND xã Thử Nghiệm"
@@ -91,7 +91,7 @@ def issued(graded_course, key_path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def records(graded_course):
-    return build_records(graded_course)
+    return records_of(graded_course)
 
 
 def credential_files(out, learner):

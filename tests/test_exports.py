@@ -3,26 +3,25 @@
 import copy
 import csv
 import json
+import shutil
 import uuid
 
 import jsonschema
 import pytest
 
 from curriculum.framework import load_framework
+from graders.common import iris
 from graders.common.errors import BdhvsError
+from graders.course.directory import Course
 from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE, check_home_page, home_page
-from graders.exports.paths_csv import PATH_COLUMNS
-from graders.exports.write import write_exports
-from graders.exports.xapi import (
-    competence_statement,
-    path_statement,
-    statements,
-    validate_statement,
-)
-from graders.records.maker import build_records
+from graders.exports.formats.paths_csv import PATH_COLUMNS
+from graders.exports.write import write_outputs
+from graders.exports.xapi import StatementLines, validate_statement
+from graders.privacy.forget import forget_learner
 
 from conftest import run_bdhvs
 from in_process import run_in_process
+from resultkit import records_of, statements
 
 HOME = "https://xa-thu-nghiem.example.vn"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
@@ -42,7 +41,24 @@ def exported(graded_course, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def records(graded_course):
-    return build_records(graded_course)
+    return records_of(graded_course)
+
+
+def competence_statement(record, competence, home):
+    """The statement a record gives of one competence, None if it gives none."""
+    framework = load_framework().id
+    return _about(record, home, iris.competence_iri(home, framework, competence))
+
+
+def path_statement(record, path_id, home):
+    """The statement a record gives of one learning path, None if it gives none."""
+    return _about(record, home, iris.path_iri(home, path_id))
+
+
+def _about(record, home, object_id):
+    found = [s for s in statements([record], home) if s["object"]["id"] == object_id]
+    assert len(found) <= 1
+    return found[0] if found else None
 
 
 def read_statements(out):
@@ -173,12 +189,12 @@ def test_scaled_score_outside_0_to_1_is_rejected(exported):
             validate_statement(statement)
 
 
-def test_exporting_twice_gives_identical_statements(records, tmp_path):
-    write_exports(records, tmp_path, home_page=HOME)
+def test_exporting_twice_gives_identical_statements(graded_course, tmp_path):
+    written = write_outputs(graded_course, tmp_path, home=HOME)
     first = (tmp_path / "xapi.jsonl").read_bytes()
-    later = [{**r, "generated_at": "2030-01-01T00:00:00+00:00"} for r in records]
-    write_exports(later, tmp_path, home_page=HOME)
-    assert (tmp_path / "xapi.jsonl").read_bytes() == first
+    later = [{**r, "generated_at": "2030-01-01T00:00:00+00:00"} for r in written.records]
+    lines = StatementLines(HOME)
+    assert b"".join(line for r in later for line in lines(r, schema=True)) == first
 
 
 def test_statement_id_depends_on_learner_object_and_result(records):
@@ -242,3 +258,59 @@ def test_records_without_a_home_page_say_the_placeholder_is_used(graded_course, 
     assert not (tmp_path / "credentials").exists()
     homes = {s["actor"]["account"]["homePage"] for s in read_statements(tmp_path)}
     assert homes == {PLACEHOLDER_HOME_PAGE}
+
+
+DROPPED_FORMAT = """
+from graders.records.tables import Record
+
+
+class Learners:
+    file = "learners.txt"
+    header = b"learner\\n"
+
+    def span_writer(self, home):
+        def span_rows(records: list[Record], first: int):
+            return [b"".join(f"{r['learner']}\\n".encode() for r in records)], len(records)
+
+        return span_rows
+
+    def summary(self, path, count):
+        return f"{count} learners listed -> {path}"
+
+    def forget(self, path, learner):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("".join(f"{line}\\n" for line in lines if line != learner))
+        return f"{path}: {learner}"
+
+
+EXPORT = Learners()
+"""
+
+
+def test_a_format_file_dropped_into_the_formats_folder_is_written_summed_up_and_forgotten(
+    graded_course, tmp_path, monkeypatch
+):
+    import sys
+
+    import graders.exports.formats as formats
+
+    folder = tmp_path / "more-formats"
+    folder.mkdir()
+    (folder / "learners_txt.py").write_text(DROPPED_FORMAT, encoding="utf-8")
+    monkeypatch.setattr(formats, "__path__", [*formats.__path__, str(folder)])
+    monkeypatch.delitem(sys.modules, "graders.exports.formats.learners_txt", raising=False)
+    files = [export.file for export in formats.table_exports()]
+    assert files == ["learners.txt", "paths.csv", "xapi.jsonl"]
+    out = tmp_path / "out"
+    written = write_outputs(graded_course, out, home=HOME, jobs=2)
+    learners = [r["learner"] for r in written.records]
+    assert (out / "learners.txt").read_text(encoding="utf-8").split() == ["learner", *learners]
+    assert f"{len(learners)} learners listed -> {out / 'learners.txt'}" in written.lines()
+    assert (out / "paths.csv").is_file() and (out / "xapi.jsonl").is_file()
+    course_copy = tmp_path / "course"
+    shutil.copytree(graded_course.root, course_copy, symlinks=True)
+    report = forget_learner(Course.open(course_copy), learners[0], [out])
+    assert f"{out / 'learners.txt'}: {learners[0]}" in report.removed
+    listed = (out / "learners.txt").read_text(encoding="utf-8").split()
+    assert listed == ["learner", *learners[1:]]
+    sys.modules.pop("graders.exports.formats.learners_txt", None)

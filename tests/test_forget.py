@@ -9,19 +9,18 @@ from types import SimpleNamespace
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.course.build import build
-from graders.course.directory import init_course
 from graders.course.roster import read_roster, write_roster
 from graders.credentials.issuer import create_issuer, load_issuer
 from graders.credentials.registry import read_index
-from graders.exports.write import write_exports
+from graders.exports.write import write_outputs
 from graders.grading.grade import grade
-from graders.records.folder import write_records
-from graders.records.maker import build_records
 from graders.report.page import write_report
 
 from conftest import ASSIGNMENTS, run_bdhvs, submit_copy
+from gradekit import built_copy
 from in_process import run_in_process
+
+pytestmark = pytest.mark.grading
 
 LEARNER = "hvxoa42"
 OTHER = "hv002"
@@ -32,9 +31,8 @@ HOME = "https://xa-thu-nghiem.example.vn"
 def forgotten(tmp_path_factory):
     """A graded course with records, credentials and a report, after forgetting LEARNER."""
     root = tmp_path_factory.mktemp("forget")
-    course = init_course(root / "course")
     assignment = ASSIGNMENTS[0]
-    build(course, [assignment])
+    course = built_copy(root / "course", [assignment])
     submit_copy(course, LEARNER, assignment, course.source_dir / assignment)
     submit_copy(course, OTHER, assignment, course.release_dir / assignment)
     grade(course, assignment, progress=False)
@@ -49,9 +47,7 @@ def forgotten(tmp_path_factory):
     key = create_issuer(root / "keys", "UBND xã Thử Nghiệm", HOME)
     out = root / "out"
     records = ("records", "--course", str(course.root), "--out", str(out), "--key", str(key))
-    learner_records = build_records(course)
-    write_records(learner_records, out)
-    write_exports(learner_records, out, home_page=HOME, issuer=load_issuer(key))
+    write_outputs(course, out, home=HOME, issuer=load_issuer(key))
     write_report(course, out / "report.html")
     credentials = sorted((out / "credentials" / LEARNER).glob("*.json"))
     assert credentials, "the learner earned credentials to revoke"

@@ -35,6 +35,8 @@ from gradekit import (
     tiny_course,
 )
 
+pytestmark = pytest.mark.grading
+
 ENDS_ITS_PROCESS = {"cau_2_dap_an": "import os\nos._exit(0)"}
 SLOW_ANSWER = {"cau_1_dap_an": "import time\ntime.sleep(1)\ntong = 2 + 3"}
 SLOW_LEARNERS = 4

@@ -21,8 +21,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from graders.common.errors import BdhvsError
-from graders.course.build import build
-from graders.course.directory import REPOSITORY_ASSIGNMENTS, init_course
+from graders.course.directory import REPOSITORY_ASSIGNMENTS
 from graders.demo.synthetic import Learner, demo_answers, make_submission
 from graders.grading.grade import grade
 from graders.grading.score_table import score_table
@@ -32,11 +31,14 @@ from gradekit import (
     NBGRADER,
     TINY,
     TINY_VARIANTS,
+    built_copy,
     copy_course,
     nbgrader_autograde,
     submit_tiny,
     tiny_course,
 )
+
+pytestmark = pytest.mark.grading
 
 REAL = "an_toan_so"
 LATE_CONFIG = '\nc.LateSubmissionPlugin.penalty_method = "zero"\n'
@@ -62,10 +64,7 @@ def real(tmp_path_factory):
     base = tmp_path_factory.mktemp("equivalence-real")
     sources = base / "sources"
     shutil.copytree(REPOSITORY_ASSIGNMENTS / REAL, sources / REAL)
-    course = init_course(base / "course", sources)
-    config = course.root / "nbgrader_config.py"
-    config.write_text(config.read_text(encoding="utf-8") + LATE_CONFIG, encoding="utf-8")
-    build(course, [REAL])
+    course = built_copy(base / "course", [REAL], sources, LATE_CONFIG)
     with Gradebook(course.db_url) as gradebook:
         gradebook.update_or_create_assignment(REAL, duedate=DUE)
     answers = demo_answers(REAL)

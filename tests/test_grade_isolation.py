@@ -14,12 +14,12 @@ import socket
 import nbformat
 import pytest
 
-from graders.course.directory import REPOSITORY_ASSIGNMENTS
+from graders.common import answer_paths
 from graders.grading.engines import fork as engine_fork
 from graders.grading.grade import grade
 from graders.grading.score_table import score_table
 
-from conftest import submit
+from conftest import REPO, submit
 from gradekit import (
     TINY,
     TINY_VARIANTS,
@@ -29,6 +29,8 @@ from gradekit import (
     tiny_course,
     tiny_submission,
 )
+
+pytestmark = pytest.mark.grading
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="isolation needs root")
 
@@ -186,7 +188,10 @@ def cohort(tmp_path_factory):
         str(source.resolve()),
         str(course.root / "gradebook.db"),
         str(course.submitted_dir / "honest" / TINY / f"{TINY}.ipynb"),
-        str(next(REPOSITORY_ASSIGNMENTS.glob("*/*.ipynb"))),  # other courses' hidden tests
+        *(  # a file under each path of the answer list: other courses' hidden tests and more
+            str(next(p for p in (REPO / entry).rglob("*") if p.is_file()))
+            for entry in answer_paths.listed()
+        ),
     ]
     submit_tiny(course, "honest", {})
     submit_tiny(course, "imports_a_library_with_an_import_hook", {"cau_1_dap_an": HOOKED_IMPORT})

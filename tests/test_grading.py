@@ -7,12 +7,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.course.build import build
-from graders.course.directory import init_course
 from graders.course.sources import scan_assignment
 from graders.grading.grade import grade, read_report
 
 from conftest import ASSIGNMENTS, notebooks_of, run_bdhvs, submit
+from gradekit import built_copy
+
+pytestmark = pytest.mark.grading
 
 
 def auto_grades(course, assignment, learner):
@@ -58,8 +59,7 @@ def test_grading_report_lists_every_learner_as_graded(graded_course, assignment)
 def faulty_cohort(tmp_path_factory):
     """One assignment submitted by a good learner and by every kind of bad submission."""
     assignment = ASSIGNMENTS[0]
-    course = init_course(tmp_path_factory.mktemp("faulty") / "course")
-    build(course, [assignment])
+    course = built_copy(tmp_path_factory.mktemp("faulty") / "course", [assignment])
     source = notebooks_of(course.source_dir / assignment)[0]
     text = source.read_text(encoding="utf-8")
     nb = nbformat.reads(text, as_version=4)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from hubkit import hub_session
 from hubload import run_load
+
+pytestmark = pytest.mark.hub
 
 LEARNERS = int(os.environ.get("BDHVS_LOAD_LEARNERS", "30"))
 # The hub gives up a server, and the test a learner, after this long.

@@ -27,6 +27,8 @@ from graders.hub.training import course_dir, exchange_dir
 
 from hubkit import Hub, Kernel, UserServer, hub_session
 
+pytestmark = pytest.mark.hub
+
 ASSIGNMENT = "an_toan_so"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 PATH = f"{ASSIGNMENT}/{NOTEBOOK}"

@@ -28,8 +28,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from curriculum.toolkit.answers import AnswerSheet
-from graders.course.build import build
-from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course, init_course
+from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course
 from graders.demo.synthetic import solution_text
 from graders.gradebook.database import normalise
 from graders.grading.grade import grade
@@ -40,7 +39,7 @@ from graders.privacy.forget import forget_learner
 from graders.report.page import write_report
 
 from conftest import run_bdhvs, submit
-from gradekit import TINY, submit_tiny, tiny_course
+from gradekit import TINY, built_copy, submit_tiny, tiny_course
 
 REAL = "an_toan_so"
 NOTEBOOK = f"{REAL}.ipynb"
@@ -166,8 +165,7 @@ def hand_in(course, learner, answers, choices, started, seconds):
 def cohort(tmp_path_factory) -> Course:
     base = tmp_path_factory.mktemp("integrity")
     shutil.copytree(REPOSITORY_ASSIGNMENTS / REAL, base / "sources" / REAL)
-    course = init_course(base / "course", base / "sources")
-    build(course, [REAL])
+    course = built_copy(base / "course", [REAL], base / "sources")
     right = model_widget_answers(course)
     hand_in(course, "hv_a", OWN_CODE, WRONG_CHOICES, START, 60 * MINUTES["hv_a"])
     hand_in(course, "hv_b", COPIED_CODE, WRONG_CHOICES, START, 60 * MINUTES["hv_b"])
@@ -391,6 +389,7 @@ def test_report_has_an_integrity_section_in_both_languages(cohort, tmp_path):
     assert "Integrity" in english and "Near-identical submissions" in english
 
 
+@pytest.mark.grading
 def test_forgetting_a_learner_erases_their_rows_of_the_audit_trail(tmp_path):
     course = tiny_course(tmp_path / "course", tmp_path / "sources")
     for learner in ("hv1", "hv2"):

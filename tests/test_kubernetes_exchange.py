@@ -24,6 +24,8 @@ import yaml
 
 from conftest import REPO
 
+pytestmark = pytest.mark.hub
+
 DEPLOY = REPO / "deploy" / "kubernetes"
 VALUES = yaml.safe_load((DEPLOY / "values.yaml").read_text(encoding="utf-8"))
 PROFILES = {p["slug"]: p["kubespawner_override"] for p in VALUES["singleuser"]["profileList"]}

@@ -12,12 +12,15 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
 from traitlets.config import Config, PyFileConfigLoader
+
+from graders.common import answer_paths
 
 from conftest import REPO
 
@@ -369,11 +372,25 @@ def test_the_image_leaves_out_every_file_that_holds_answers():
         for line in (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
-    assert {"assignments", "graders/demo/answers", "tests", "docs/instructor", ".git"} <= ignored
+    assert set(answer_paths.listed()) <= ignored
     needed = {"environment.yml", "pyproject.toml", "README.md", "graders", "curriculum"}
     assert not needed & ignored
     for name in needed:
         assert (REPO / name).exists()
+
+
+def test_the_committed_dockerignore_is_the_one_the_answer_list_gives():
+    generated = subprocess.run(
+        [sys.executable, "-m", "graders.common.answer_paths", "--dockerignore"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    committed = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8")
+    assert committed == generated == answer_paths.dockerignore(), (
+        "regenerate it: python -m graders.common.answer_paths --dockerignore"
+        " > deploy/kubernetes/Dockerfile.dockerignore"
+    )
 
 
 def test_files_the_image_copies_exist_and_the_lesson_copier_keeps_a_learners_own_copy(tmp_path):

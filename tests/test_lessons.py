@@ -17,6 +17,7 @@ def test_there_are_lessons():
     assert LESSONS
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_runs_clean_under_papermill(lesson: Path, tmp_path: Path):
     output = tmp_path / lesson.name

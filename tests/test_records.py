@@ -9,9 +9,10 @@ from nbgrader.api import Gradebook
 
 from graders.common.errors import BdhvsError
 from graders.course.sources import graded_items
-from graders.records.maker import build_records, record_schema
+from graders.records.maker import record_schema
 
 from conftest import ASSIGNMENTS, run_bdhvs
+from resultkit import records_of
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,7 @@ def test_instructor_grade_turns_pending_into_evidence(graded_course):
         grade.manual_score = manual.points
         gradebook.db.commit()
     try:
-        record = {r["learner"]: r for r in build_records(graded_course)}["perfect"]
+        record = {r["learner"]: r for r in records_of(graded_course)}["perfect"]
         entry = record["competences"][manual.competences[0]]
         key = f"{manual.assignment}/{manual.notebook}/{manual.cell}"
         assert key not in entry["pending"]
@@ -106,7 +107,7 @@ def test_records_refuse_a_gradebook_cell_missing_from_the_sources(graded_course,
         gradebook.db.commit()
     try:
         with pytest.raises(BdhvsError, match="not in the current sources"):
-            build_records(graded_course)
+            records_of(graded_course)
     finally:
         with Gradebook(graded_course.db_url) as gradebook:
             cell = gradebook.find_grade_cell("renamed_in_gradebook", item.notebook, item.assignment)

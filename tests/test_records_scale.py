@@ -18,14 +18,15 @@ from graders.common.errors import BdhvsError
 from graders.course.directory import Course
 from graders.course.sources import graded_items
 from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE
-from graders.exports.xapi import statements
 from graders.grading.grade import report_path
 from graders.records.folder import COMPLETE, CSV_COLUMNS, StoredRecords, competence_columns
-from graders.records.maker import iter_records
+from graders.records.maker import RecordMaker
 from graders.records.rollup import RollupPolicy
 
 from conftest import REPO, run_bdhvs
-from resultkit import assert_results_are_the_records
+from resultkit import assert_results_are_the_records, statements
+
+pytestmark = pytest.mark.grading
 
 LEARNERS = 300
 AGREE = "records agree with nbgrader's API"
@@ -111,7 +112,8 @@ def test_records_and_tables_made_on_several_cores_are_those_one_process_makes(
     out = tmp_path / "out"
     result = run_bdhvs("records", "--course", str(course.root), "--out", str(out), "--jobs", "3")
     assert result.returncode == 0, result.stderr
-    one_process = list(iter_records(course))
+    maker = RecordMaker(course)
+    one_process = list(maker.records(0, len(maker)))
     generated = one_process[0]["generated_at"]
     written = []
     for path in sorted((out / "learners").glob("*.json")):
@@ -209,16 +211,20 @@ KILLED_MID_WRITE = """
 import os, sys
 from pathlib import Path
 from graders.course.directory import Course
-from graders.records.maker import iter_records
-from graders.records.folder import write_records
+from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE
+from graders.exports.write import write_outputs
+from graders.records.maker import RecordMaker
 
-def dying():
-    for number, record in enumerate(iter_records(Course.open(sys.argv[1]))):
+made = RecordMaker.records
+
+def dying(self, start, stop, **options):
+    for number, record in enumerate(made(self, start, stop, **options), start):
         if number == 25:
             os._exit(9)  # as if the machine lost power: no clean-up runs
         yield record
 
-write_records(dying(), Path(sys.argv[2]))
+RecordMaker.records = dying
+write_outputs(Course.open(sys.argv[1]), Path(sys.argv[2]), home=PLACEHOLDER_HOME_PAGE)
 """
 
 

@@ -8,6 +8,7 @@ import pytest
 from graders.report.page import write_report
 
 from conftest import run_bdhvs
+from resultkit import records_of
 
 
 def external_references(html: str) -> list[str]:
@@ -23,10 +24,9 @@ def test_report_is_one_offline_file_with_plots(graded_course, tmp_path):
 
 
 def test_report_recommends_modules_for_each_learners_gaps(graded_course):
-    from graders.records.maker import build_records
     from graders.report.page import next_modules
 
-    records = {r["learner"]: r for r in build_records(graded_course)}
+    records = {r["learner"]: r for r in records_of(graded_course)}
     assert next_modules(records["perfect"], "vi") == ""
     assert "An toàn số" in next_modules(records["blank"], "vi")
     assert "Digital safety" in next_modules(records["blank"], "en")
@@ -76,6 +76,39 @@ def test_demo_cohort_contains_a_corrupt_and_a_tampered_submission(demo):
         else:
             assert all(status["status"] == "graded" for status in statuses)
     assert len(failed_learners) == 1  # the learner whose notebooks are corrupt
+
+
+def test_demo_writes_what_bdhvs_records_writes_for_its_course(demo, tmp_path):
+    """The demo writes its records and exports through bdhvs records' own function: the same
+    course gives the same files, but for the time the records were made."""
+    from graders.credentials.issuer import KEY_FILE
+
+    out, result = demo
+    assert result.returncode == 0, result.stderr[-3000:]
+    again = tmp_path / "records"
+    key = out / "demo-key" / KEY_FILE
+    args = ("records", "--course", str(out / "course"), "--out", str(again), "--key", str(key))
+    written = run_bdhvs(*args)
+    assert written.returncode == 0, written.stderr
+    names = sorted(p.name for p in (out / "learners").glob("*.json"))
+    assert names and names == sorted(p.name for p in (again / "learners").glob("*.json"))
+
+    def generated_at(folder):
+        return json.loads((folder / "learners" / names[0]).read_text(encoding="utf-8"))[
+            "generated_at"
+        ]
+
+    then, now = generated_at(out), generated_at(again)
+    files = [f"learners/{name}" for name in names] + ["records.csv", "paths.csv", "xapi.jsonl"]
+    for name in files:
+        shown = (out / name).read_text(encoding="utf-8").replace(then, now)
+        assert shown == (again / name).read_text(encoding="utf-8"), name
+    summed_up = [line for line in result.stdout.splitlines() if "->" in line]
+    assert summed_up == [
+        line.replace(str(again), str(out))
+        for line in written.stdout.splitlines()
+        if "->" in line and "learner records ->" not in line and not line.startswith("table ->")
+    ]
 
 
 def test_demo_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path):

@@ -16,14 +16,13 @@ from graders.course.roster import write_roster
 from graders.course.sources import GradedItem
 from graders.gradebook.database import normalise
 from graders.grading.grade import grade
-from graders.records.maker import build_records
 from graders.records.rollup import RollupPolicy
 from graders.report.data import CohortResults, cohort_results
 from graders.report.page import item_analysis, write_report
 
 from conftest import submit
 from gradekit import TINY, TINY_VARIANTS, submit_tiny, tiny_course
-from resultkit import assert_results_are_the_records
+from resultkit import assert_results_are_the_records, records_of
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -57,7 +56,7 @@ def resubmitted(request, tmp_path) -> Course:
 
 @pytest.mark.parametrize("attempts", ["latest", "best"])
 def test_report_results_equal_the_records_whatever_attempt_counts(resubmitted, attempts):
-    records = {r["learner"]: r for r in build_records(resubmitted)}
+    records = {r["learner"]: r for r in records_of(resubmitted)}
     assert records["chi"]["assignments"][TINY]["status"] == "failed"
     assert records["dung"]["assignments"][TINY]["status"] == "not_submitted"
     assert records["an"]["assignments"][TINY]["attempts"] == 2
@@ -145,7 +144,7 @@ def test_item_analysis_finds_easy_impossible_and_discriminating_items():
 
 def test_a_course_nobody_submitted_to_yet_gives_a_report_of_nobody(tmp_path):
     course = tiny_course(tmp_path / "cohort", tmp_path / "sources")
-    assert build_records(course) == []
+    assert records_of(course) == []
     results = cohort_results(course, RollupPolicy(), listed=10, jobs=2)
     assert results.learners == [] and results.steps.shape == (0, len(results.competences))
     assert results.status.shape == (0, 1) and results.first == []

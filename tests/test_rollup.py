@@ -9,8 +9,9 @@ from graders.records.rollup import (
     RollupPolicy,
     attained_step,
     competence_result,
-    path_progress,
 )
+
+from resultkit import path_progress
 
 POLICY = RollupPolicy()
 

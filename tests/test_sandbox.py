@@ -16,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from graders.common import answer_paths
+from graders.course.directory import Course
+from graders.grading.engines.fork import hidden_paths, interpreter_paths
 from graders.grading.sandbox.isolation import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
+
+from conftest import REPO
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mount namespaces need root")
 
@@ -107,3 +112,18 @@ def test_hidden_folders_show_nothing_even_when_exposed_paths_surround_them(tmp_t
     found = _seen_in_sandbox([tmp_tree], [tmp_tree / "other"], probes)
     assert found["lib"] == "kept"
     assert found["other"] in ([], "PermissionError")
+
+
+def test_the_projects_answer_bearing_paths_are_hidden_while_its_packages_stay_reachable(tmp_path):
+    """The fork engine's own settings: the checkout is exposed for its packages, and every path
+    of the answer list (graders/common/answer-bearing-paths.txt) is hidden inside it."""
+    hide = hidden_paths(Course(tmp_path / "course"), f"sqlite:///{tmp_path / 'gradebook.db'}")
+    probes = {
+        entry: next(p for p in (REPO / entry).rglob("*") if p.is_file())
+        for entry in answer_paths.listed()
+    }
+    probes["package"] = Path(answer_paths.__file__)
+    found = _seen_in_sandbox(interpreter_paths(), hide, probes)
+    assert found.pop("package") == Path(answer_paths.__file__).read_text()
+    for entry, seen in found.items():
+        assert seen in ("FileNotFoundError", "PermissionError"), (entry, seen)

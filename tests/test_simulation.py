@@ -110,3 +110,25 @@ def test_controls_must_be_widgets_with_a_value_and_a_parameter_name(controls):
 def test_view_must_be_html_or_a_widget():
     with pytest.raises(TypeError, match="chuỗi HTML hoặc một widget"):
         Simulation(sliders(), lambda length, kinds: length * kinds)
+
+
+class PasswordLab(Simulation):
+    """A simulated app as one subclass: its own controls and its own ``render``."""
+
+    def __init__(self) -> None:
+        super().__init__(sliders())
+
+    def render(self, length: int, kinds: int) -> str:
+        return combinations(length, kinds)
+
+
+def test_a_simulated_app_is_one_subclass_overriding_render():
+    lab = PasswordLab()
+    assert "10000 khả năng" in shown(lab).value
+    lab.controls["length"].value = 5
+    assert "100000 khả năng" in shown(lab).value
+
+
+def test_a_simulation_without_render_says_so():
+    with pytest.raises(NotImplementedError, match="needs a render function or method"):
+        Simulation(sliders())

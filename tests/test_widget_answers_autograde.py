@@ -20,6 +20,8 @@ from graders.course.build import build
 from graders.course.directory import Course, init_course
 from graders.grading.grade import grade
 
+pytestmark = pytest.mark.grading
+
 ASSIGNMENT = "quiz"
 ANSWER_FILE = f"{ASSIGNMENT}.answers.json"
 

@@ -18,11 +18,12 @@ import pytest
 from jupyter_client.manager import KernelManager
 from nbgrader.api import Gradebook
 
-from graders.course.build import build
-from graders.course.directory import init_course
 from graders.demo.synthetic import solution_text
 
 from conftest import run_bdhvs
+from gradekit import built_copy
+
+pytestmark = pytest.mark.grading
 
 ASSIGNMENT = "an_toan_so"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -98,9 +99,7 @@ class LearnerKernel:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    course = init_course(tmp_path_factory.mktemp("kernel") / "course")
-    build(course, [ASSIGNMENT])
-    return course
+    return built_copy(tmp_path_factory.mktemp("kernel") / "course", [ASSIGNMENT])
 
 
 def typed_answers(course) -> dict[str, str]:

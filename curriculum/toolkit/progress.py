@@ -12,19 +12,19 @@ import html
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
 from curriculum.framework import load_framework
 from curriculum.toolkit.i18n import get_language, text
 
-if TYPE_CHECKING:
-    from curriculum.toolkit.selfcheck import SelfCheck
-
 __all__ = [
+    "CheckResult",
+    "SelfCheck",
     "competence_progress",
     "export_self_assessment",
     "progress_widget",
@@ -35,6 +35,32 @@ __all__ = [
 
 STORE_FORMAT = "bdhvs-self-checks/1"
 RECORD_KIND = "bdhvs/self-assessed-record/1"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One graded test cell of a self-check: whether its visible checks passed."""
+
+    cell: str
+    points: float
+    competences: tuple[str, ...]
+    step: int | None
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """A self-check of one notebook, as :mod:`curriculum.toolkit.selfcheck` makes it and this
+    module remembers it; ``error`` says why the notebook could not be checked."""
+
+    notebook: str
+    results: tuple[CheckResult, ...]
+    error: str = ""
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
 
 
 def store_path() -> Path:

@@ -138,7 +138,10 @@ class Question(ABC, Generic[T]):
 
     A subclass builds its input widgets, then calls :meth:`_start`; it says how to read an
     answer from its widgets (:meth:`_read`), how to check one (:meth:`_coerce`) and how to
-    show one (:meth:`_show`). Its widgets call :meth:`_changed` when the learner acts.
+    show one (:meth:`_show`), and, when its answers are not JSON data as they are, how to save
+    one (:meth:`_to_json`). Its widgets call :meth:`_changed` when the learner acts. A new
+    kind of question is one such subclass, in any file: nothing else lists the kinds (see
+    docs/authoring.md, "Adding a question type").
     """
 
     def __init__(self, qid: str, prompt: str, *, sheet: AnswerSheet) -> None:

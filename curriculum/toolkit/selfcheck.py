@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -21,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from curriculum.toolkit.i18n import text
-from curriculum.toolkit.progress import record_check
+from curriculum.toolkit.progress import CheckResult, SelfCheck, record_check
 
 __all__ = ["CheckResult", "SelfCheck", "check_button", "format_report", "run_visible_checks"]
 
@@ -33,27 +32,6 @@ CELL_TIMEOUT = 60
 
 def _text(key: str, **fields: object) -> str:
     return text(f"check.{key}", **fields)
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    cell: str
-    points: float
-    competences: tuple[str, ...]
-    step: int | None
-    passed: bool
-    message: str
-
-
-@dataclass(frozen=True)
-class SelfCheck:
-    notebook: str
-    results: tuple[CheckResult, ...]
-    error: str = ""
-
-    @property
-    def passed(self) -> int:
-        return sum(r.passed for r in self.results)
 
 
 def _is_visible_test(cell: nbformat.NotebookNode) -> bool:

@@ -20,6 +20,18 @@
 control's current value. It returns either HTML (a str, shown as is, so escape any text that
 comes from the learner) or any widget, for example a plot in an ``Output``.
 
+A simulated app with more to it than one function (its own state, helpers, several views) is
+one subclass in one file: it passes its controls to ``super().__init__`` and overrides
+:meth:`Simulation.render`::
+
+    class PasswordLab(Simulation):
+        def __init__(self) -> None:
+            length = widgets.IntSlider(value=8, min=4, max=20, description="Độ dài:")
+            super().__init__({"length": length})
+
+        def render(self, length: int) -> str:
+            return f"<p>{26 ** length:,} mật khẩu có thể có</p>"
+
 A simulation is for exploring and saves nothing: to grade what a learner concluded from one,
 follow it with a question from :mod:`curriculum.toolkit.questions`. Give every control a
 ``description``: it is the control's visible label and what a screen reader announces.
@@ -50,7 +62,7 @@ class Simulation:
     def __init__(
         self,
         controls: Mapping[str, widgets.ValueWidget],
-        render: Callable[..., str | widgets.Widget],
+        render: Callable[..., str | widgets.Widget] | None = None,
     ) -> None:
         for name, control in controls.items():
             if not (
@@ -61,7 +73,8 @@ class Simulation:
             ):
                 raise TypeError(text("simulation.bad_control", name=name))
         self.controls = dict(controls)
-        self.render = render
+        if render is not None:
+            self.render = render  # type: ignore[method-assign]
         self._html = widgets.HTML(layout=widgets.Layout(width="auto"))
         self._result = widgets.Box(layout=widgets.Layout(width="auto"))
         panel = widgets.VBox(list(self.controls.values()), layout=widgets.Layout(width="auto"))
@@ -70,6 +83,10 @@ class Simulation:
         self._draw()
         for control in self.controls.values():
             control.observe(self.refresh, names="value")
+
+    def render(self, **values: Any) -> str | widgets.Widget:
+        """The result for the controls' ``values``: the ``render`` given, or a subclass's own."""
+        raise NotImplementedError(f"{type(self).__name__} needs a render function or method")
 
     @property
     def values(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from graders.commands.options import open_with_gradebook, positive, verb, with_course, with_db
+from graders.grading.engines import DEFAULT, engines
 
 
 def run(args: argparse.Namespace) -> None:
@@ -38,12 +39,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     with_db(sub)
     sub.add_argument("assignment", metavar="ASSIGNMENT")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
+    known = engines()
     sub.add_argument(
         "--engine",
-        choices=("fork", "nbgrader"),
-        default="fork",
-        help="fork: nbgrader's pipeline with sandboxed parallel execution (default); "
-        "nbgrader: nbgrader's own autograde, one kernel per notebook",
+        choices=tuple(known),
+        default=DEFAULT,
+        help="; ".join(
+            f"{name}: {engine.help}{' (default)' if name == DEFAULT else ''}"
+            for name, engine in known.items()
+        ),
     )
     sub.add_argument("--workers", type=positive, help="notebooks run at once (default: cores)")
     sub.add_argument(

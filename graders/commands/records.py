@@ -19,27 +19,27 @@ from graders.commands.options import (
 def run(args: argparse.Namespace) -> None:
     from graders.common.forked import default_jobs
     from graders.credentials.issuer import home_page, load_issuer
-    from graders.credentials.issuing import issue_credentials
-    from graders.exports.write import ExportSummary
-    from graders.records.folder import StoredRecords, write_cohort
-    from graders.records.maker import RecordMaker
+    from graders.exports.write import write_outputs
     from graders.records.rollup import RollupPolicy
 
     course = open_with_gradebook(args)
     issuer = load_issuer(Path(args.key)) if args.key else None
-    home = home_page(args.home_page, issuer)
-    policy = RollupPolicy(args.mastery, args.attempts)
-    jobs = args.jobs or default_jobs()
-    maker = RecordMaker(course, policy, jobs=jobs, progress=None)
     out = Path(args.out)
-    written = write_cohort(maker, out, home=home, jobs=jobs, progress=None, say=print)
-    print(f"{written.learners} learner records -> {out / 'learners'}")
+    outputs = write_outputs(
+        course,
+        out,
+        home=home_page(args.home_page, issuer),
+        policy=RollupPolicy(args.mastery, args.attempts),
+        issuer=issuer,
+        jobs=args.jobs or default_jobs(),
+        lang=args.lang,
+        pdf=args.pdf,
+        progress=None,
+        say=print,
+    )
+    print(f"{outputs.written.learners} learner records -> {out / 'learners'}")
     print(f"table -> {out / 'records.csv'}")
-    issued = None
-    if issuer is not None:  # credentials are made from the records as written
-        records = StoredRecords(out)
-        issued = issue_credentials(records, issuer, out, home, lang=args.lang, pdf=args.pdf)
-    for line in ExportSummary(out, home, written.statements, issuer, issued).lines():
+    for line in outputs.lines():
         print(line)
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from graders.common.errors import BdhvsError
+from graders.common.forked import default_jobs
 from graders.course.build import build
 from graders.course.directory import init_course
 from graders.course.roster import write_roster
@@ -31,10 +33,8 @@ from graders.demo.synthetic import (
     grade_written_answers,
     make_submission,
 )
-from graders.exports.write import write_exports
+from graders.exports.write import write_outputs
 from graders.grading.grade import grade
-from graders.records.folder import write_records
-from graders.records.maker import build_records
 from graders.report.page import write_report
 
 
@@ -86,29 +86,39 @@ def run_demo(
                 print(f"  flagged {outcome.learner}: {flag}")
         given = grade_written_answers(course, assignment, members, rng)
         print(f"  written answers scored by the instructor: {given}")
-    records = build_records(course)
-    write_records(records, out)
-    exports = write_exports(records, out, home_page=home_page(None, issuer), issuer=issuer, pdf=pdf)
+    # the records and exports are written by bdhvs records' own function
+    outputs = write_outputs(
+        course, out, home=home_page(None, issuer), issuer=issuer, jobs=default_jobs(), pdf=pdf
+    )
+    learners = outputs.written.learners
     report = write_report(course, out / "report.html")
     print()
-    for line in summary_lines(records):
+    for line in summary_lines(outputs.records):
         print(line)
     print()
-    print(f"records: {out / 'learners'} ({len(records)} files)")
+    print(f"records: {out / 'learners'} ({learners} files)")
     print(f"table:   {out / 'records.csv'}")
     print(f"report:  {report}")
-    for line in exports.lines():
+    for line in outputs.lines():
         print(line)
     print(f"course:  {course.root} (an nbgrader course: try nbgrader formgrader there)")
-    return {"records": len(records), "report": report, "course": course.root}
+    return {"records": learners, "report": report, "course": course.root}
 
 
-def summary_lines(records: list[dict[str, Any]]) -> list[str]:
-    """Per assessed competence: learners who attained a step, learners with grades pending."""
+def summary_lines(records: Iterable[dict[str, Any]]) -> list[str]:
+    """Per assessed competence: learners who attained a step, learners with grades pending;
+    ``records`` are read once (the records as written, from disk)."""
+    learners = 0
+    attained: dict[str, int] = {}
+    pending: dict[str, int] = {}
+    for record in records:
+        learners += 1
+        for competence, entry in record["competences"].items():
+            attained[competence] = attained.get(competence, 0) + (entry["step"] > 0)
+            pending[competence] = pending.get(competence, 0) + bool(entry["pending"])
     lines = ["competence   attained (step >= 1)   pending manual grades"]
-    competences = list(records[0]["competences"]) if records else []
-    for competence in competences:
-        attained = sum(r["competences"][competence]["step"] > 0 for r in records)
-        pending = sum(bool(r["competences"][competence]["pending"]) for r in records)
-        lines.append(f"{competence:<12} {attained:>4} of {len(records):<14} {pending:>4}")
+    for competence in attained:
+        lines.append(
+            f"{competence:<12} {attained[competence]:>4} of {learners:<14} {pending[competence]:>4}"
+        )
     return lines

@@ -1,34 +1,48 @@
-"""Everything ``bdhvs records`` and ``bdhvs demo`` export beside the records themselves.
+"""Everything ``bdhvs records`` writes, and ``bdhvs demo`` through the very same function.
 
-``paths.csv`` and ``xapi.jsonl`` always; credentials and certificates when an issuer key is
-given. What each contains is in ``docs/exports.md``.
+The records and ``records.csv``, every table export of :mod:`graders.exports.formats` and,
+with an issuer, the credentials and certificates, which are made from the records as they were
+written. What each file contains is in ``docs/exports.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from graders.course.directory import Course
 from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE, Issuer
 from graders.credentials.issuing import CERTIFICATES, CREDENTIALS, IssueSummary, issue_credentials
-from graders.exports.paths_csv import PATHS_CSV, write_paths_csv
-from graders.exports.xapi import XAPI, statements, write_statements
+from graders.exports.formats import table_exports
+from graders.records.folder import StoredRecords, Written, write_cohort
+from graders.records.maker import RecordMaker
+from graders.records.rollup import RollupPolicy
+from graders.records.tables import TableExport
 
 
 @dataclass
-class ExportSummary:
+class Outputs:
+    """What :func:`write_outputs` wrote into ``out``."""
+
     out: Path
     home_page: str
-    statements: int
+    written: Written
+    exports: list[TableExport]
     issuer: Issuer | None
     issued: IssueSummary | None
 
+    @property
+    def records(self) -> StoredRecords:
+        """The records as written, read back one at a time."""
+        return StoredRecords(self.out)
+
     def lines(self) -> list[str]:
-        """What was written, for the person who ran the command."""
+        """What was written beside the records and ``records.csv``, for the person who ran
+        the command."""
         lines = [
-            f"paths table -> {self.out / PATHS_CSV}",
-            f"{self.statements} xAPI statements -> {self.out / XAPI}",
+            export.summary(self.out / export.file, self.written.exported[export.file])
+            for export in self.exports
         ]
         if self.home_page == PLACEHOLDER_HOME_PAGE:
             lines.append(
@@ -57,20 +71,28 @@ class ExportSummary:
         return lines
 
 
-def write_exports(
-    records: list[dict[str, Any]],
+def write_outputs(
+    course: Course,
     out: Path,
     *,
-    home_page: str,
+    home: str,
+    policy: RollupPolicy | None = None,
     issuer: Issuer | None = None,
+    jobs: int = 1,
     lang: str = "vi",
     pdf: bool = False,
-) -> ExportSummary:
-    out.mkdir(parents=True, exist_ok=True)
-    write_paths_csv(records, out / PATHS_CSV)
-    found = statements(records, home_page)
-    write_statements(found, out / XAPI)
+    progress: bool | None = False,
+    say: Callable[[str], None] | None = None,
+) -> Outputs:
+    """Write the records of ``course`` into ``out`` with ``records.csv`` and the table exports
+    (actors' accounts on ``home``), on ``jobs`` processes; with ``issuer``, issue the
+    credentials of the records as written. ``say`` hears of an interrupted earlier run."""
+    maker = RecordMaker(course, policy, jobs=jobs, progress=progress)
+    exports = table_exports()
+    written = write_cohort(
+        maker, out, exports=exports, home=home, jobs=jobs, progress=progress, say=say
+    )
     issued = None
-    if issuer is not None:
-        issued = issue_credentials(records, issuer, out, home_page, lang=lang, pdf=pdf)
-    return ExportSummary(out, home_page, len(found), issuer, issued)
+    if issuer is not None:  # credentials are made from the records as written
+        issued = issue_credentials(StoredRecords(out), issuer, out, home, lang=lang, pdf=pdf)
+    return Outputs(out, home, written, exports, issuer, issued)

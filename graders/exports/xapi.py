@@ -19,21 +19,17 @@ gradebook holds no submission time). So an unchanged result gives the very same 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import orjson
 
 from curriculum.framework import load_framework
 from graders.common import iris
-from graders.common.errors import BdhvsError
-from graders.common.jsonschemas import full_check_due, validate
+from graders.common.jsonschemas import validate
 
 XAPI = "xapi.jsonl"
 SCHEMA = "xapi_statement.schema.json"
@@ -95,16 +91,10 @@ def _body(value: dict[str, Any]) -> _Body:
     return _Body(value, digest, orjson.dumps(value)[1:-1])
 
 
-def _actor(record: dict[str, Any], home: str) -> tuple[dict[str, Any], bytes]:
+def _actor_json(record: dict[str, Any], home: str) -> bytes:
+    """The statement's actor as JSON with sorted keys (a statement's id is made from it)."""
     actor = {"objectType": "Agent", "account": {"homePage": home, "name": record["learner"]}}
-    return actor, orjson.dumps(actor, option=orjson.OPT_SORT_KEYS)
-
-
-def _statement_id(actor_json: bytes, body: _Body) -> str:
-    """A name-based UUID (version 5, RFC 4122 variant) of the statement's content: its actor's
-    JSON with sorted keys and the digest of everything else (made once for all learners with
-    the same body)."""
-    return _uuid5(_NAMESPACE + actor_json + body.digest)
+    return orjson.dumps(actor, option=orjson.OPT_SORT_KEYS)
 
 
 def _uuid5(seed: bytes) -> str:
@@ -118,12 +108,6 @@ def _uuid5(seed: bytes) -> str:
 
 _NAMESPACE = STATEMENT_NAMESPACE.bytes
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
-
-
-def _finish(record: dict[str, Any], home: str, body: _Body, timestamp: str) -> dict[str, Any]:
-    actor, actor_json = _actor(record, home)
-    statement_id = _statement_id(actor_json, body)
-    return {"id": statement_id, "actor": actor, **body.value, "timestamp": timestamp}
 
 
 def _submission_times(record: dict[str, Any]) -> dict[str, str | None]:
@@ -166,26 +150,6 @@ def _competence_activity(home: str, competence: str) -> dict[str, Any]:
     }
 
 
-def competence_statement(
-    record: dict[str, Any], competence: str, home: str
-) -> dict[str, Any] | None:
-    """``passed`` or ``failed`` for one competence; None while nothing of it is graded."""
-    parts = _competence_parts(record, competence, home, _submission_times(record))
-    return _finish(record, home, *parts) if parts else None
-
-
-def _competence_parts(
-    record: dict[str, Any], competence: str, home: str, times: dict[str, str | None]
-) -> tuple[_Body, str] | None:
-    """The body of a competence's statement and when it was earned; ``times`` are the record's
-    :func:`_submission_times`."""
-    entry = record["competences"][competence]
-    body = _entry_body(entry, competence, home)
-    if body is None:
-        return None
-    return body, _earned_at(times, _evidence_assignments(entry), record["generated_at"])
-
-
 def _entry_body(entry: dict[str, Any], competence: str, home: str) -> _Body | None:
     """The body of a competence entry's statement; None while nothing of it is graded."""
     if not entry["available"]:
@@ -226,12 +190,6 @@ def _competence_body(
     )
 
 
-def path_statement(record: dict[str, Any], path_id: str, home: str) -> dict[str, Any] | None:
-    """``completed`` for a completed learning path; None otherwise."""
-    parts = _path_parts(record, path_id, home)
-    return _finish(record, home, *parts) if parts else None
-
-
 def _path_parts(record: dict[str, Any], path_id: str, home: str) -> tuple[_Body, str] | None:
     progress = record["paths"][path_id]
     if not progress["completed"]:
@@ -267,43 +225,25 @@ def _path_body(home: str, path_id: str, met: int, required: int) -> _Body:
     )
 
 
-def _parts(record: dict[str, Any], home: str) -> list[tuple[_Body, str]]:
-    times = _submission_times(record)
-    found = [_competence_parts(record, c, home, times) for c in record["competences"]]
-    found += [_path_parts(record, p, home) for p in record["paths"]]
-    return [parts for parts in found if parts is not None]
-
-
-def statements(records: Iterable[dict[str, Any]], home: str) -> list[dict[str, Any]]:
-    """Every statement of these records, in learner order, the schema checked as
-    :func:`graders.common.jsonschemas.full_check_due` says."""
-    found = []
-    for number, record in enumerate(records):
-        mine = [_finish(record, home, *parts) for parts in _parts(record, home)]
-        if full_check_due(number):
-            for statement in mine:
-                validate_statement(statement)
-        found += mine
-    return found
-
-
 class StatementLines:
-    """The statements of records as lines of ``xapi.jsonl``, equal to :func:`statements`.
+    """The statements of records as lines of ``xapi.jsonl``: the one way statements are made.
 
     What a competence entry decides (its statement's body, the assignments of its evidence) is
     made once per entry object however many records share it (records from
-    :class:`graders.records.maker.RecordMaker` do); entries must not change while this is in use.
+    :class:`graders.records.maker.RecordMaker` do, and never change them). Entries are looked up
+    by identity: every entry met is kept, so no other object can take its ``id`` while this
+    lives, and a hit is used only when it is that very entry under the same competence.
     """
 
     def __init__(self, home: str) -> None:
         self.home = home
-        # id of an entry -> (the entry, kept so the id is not reused; its competence; its body;
-        # the assignments of its evidence)
+        # id of an entry -> (the entry itself; its competence; its body; the assignments of its
+        # evidence)
         self._entries: dict[int, tuple[dict, str, _Body | None, tuple[str, ...]]] = {}
 
     def __call__(self, record: dict[str, Any], *, schema: bool) -> list[bytes]:
         """One record's lines; when ``schema`` is true they are read back and checked."""
-        _, actor_json = _actor(record, self.home)
+        actor_json = _actor_json(record, self.home)
         seed = _NAMESPACE + actor_json  # each statement's is this and its body's digest
         middle = b'","actor":' + actor_json + b","
         lines = [
@@ -326,14 +266,15 @@ class StatementLines:
         return lines
 
     def _parts(self, record: dict[str, Any]) -> list[tuple[_Body, str]]:
-        """:func:`_parts`, with each entry's body and assignments looked up rather than made,
-        and the submission times gathered once for the record's statements."""
+        """(body, timestamp) of each statement of a record: per assessed competence, then per
+        completed path; each entry's body and assignments looked up rather than made, and the
+        submission times gathered once for the record's statements."""
         times = _submission_times(record)
         generated = record["generated_at"]
         found = []
         for competence, entry in record["competences"].items():
             known = self._entries.get(id(entry))
-            if known is None or known[1] != competence:
+            if known is None or known[0] is not entry or known[1] != competence:
                 body = _entry_body(entry, competence, self.home)
                 known = (entry, competence, body, tuple(_evidence_assignments(entry)))
                 self._entries[id(entry)] = known
@@ -360,20 +301,3 @@ def validate_statement(statement: dict[str, Any], *, schema: bool = True) -> Non
 def _check_score(score: dict[str, Any]) -> None:
     if not score["min"] <= score["raw"] <= score["max"] or score["min"] >= score["max"]:
         raise ValueError(f"score raw/min/max out of order: {score}")
-
-
-def read_statements(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    try:
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    except ValueError as exc:
-        raise BdhvsError(f"{path} is not JSON lines ({exc}); delete it to export afresh") from exc
-
-
-def write_statements(found: list[dict[str, Any]], path: Path) -> Path:
-    """Write ``path`` atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(b"".join(orjson.dumps(s) + b"\n" for s in found))
-    os.replace(tmp, path)
-    return path

@@ -3,15 +3,15 @@
 Before anything runs, each submission is checked (:mod:`graders.grading.submission`) for what would
 otherwise end in a traceback (unreadable notebooks, an empty folder) and for what the learner
 changed that they should not have; problems are reported for that learner and the rest of the
-cohort is graded. Two engines then grade:
+cohort is graded. An engine (:mod:`graders.grading.engines`, chosen by name) then grades:
 
 - ``fork`` (the default): nbgrader's own Autograde pipeline in this process, with only the
   execution of the notebooks replaced by sandboxed forks of a warm interpreter, several at once
   (:mod:`graders.grading.engines.fork`). The gradebook and the autograded notebooks are nbgrader's.
-- ``nbgrader``: nbgrader's API, one learner after the other, each notebook in a new kernel.
-
-With a Dask scheduler's address, the fork engine's notebooks run on that cluster instead of
-this machine (:mod:`graders.grading.engines.dask_cluster`).
+  With a Dask scheduler's address, its notebooks run on that cluster instead of this machine
+  (:mod:`graders.grading.engines.dask_cluster`).
+- ``nbgrader``: nbgrader's API, one learner after the other, each notebook in a new kernel
+  (:mod:`graders.grading.engines.nbgrader_api`).
 
 A run can be killed at any moment and started again (:mod:`graders.grading.resume`): learners whose
 grades were committed, and whose submission has not changed since, are not graded again
@@ -25,7 +25,7 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,11 +40,9 @@ from graders.common.errors import BdhvsError
 from graders.course.directory import Course
 from graders.gradebook.attempts import record_attempts
 from graders.gradebook.database import identity
-from graders.grading.engines.fork import Finished, ForkEngine, Pending
+from graders.grading.engines import DEFAULT, Finished, Options, Pending, Task, engine_named
 from graders.grading.resume import Ledger, grading_context
-from graders.grading.submission import Release, inspect_submission, load_release
-
-ENGINES = ("fork", "nbgrader")
+from graders.grading.submission import inspect_submission, load_release
 
 
 @dataclass
@@ -68,64 +66,6 @@ def submitted_learners(course: Course, assignment: str) -> list[str]:
     )
 
 
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0))
-
-
-def _nbgrader_failure(result: dict) -> str:
-    log = result.get("log") or ""
-    errors = [line for line in log.splitlines() if line.startswith("[ERROR]")]
-    if errors:
-        return errors[0].removeprefix("[ERROR]").strip()
-    error = (result.get("error") or "nbgrader failed").strip().splitlines()
-    return error[-1] if error else "nbgrader failed"
-
-
-class NbgraderEngine:
-    """nbgrader's API, one learner after the other: the reference the fork engine matches."""
-
-    def __init__(self, course: Course, assignment: str) -> None:
-        self.api = course.api()
-        self.assignment = assignment
-
-    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
-        for item in work:
-            result = self.api.autograde(self.assignment, item.learner, force=True, create=True)
-            message = "" if result["success"] else _nbgrader_failure(result)
-            done(Finished(item.learner, result["success"], item.flags, message))
-
-
-@contextlib.contextmanager
-def _engine(
-    name: str,
-    course: Course,
-    assignment: str,
-    release: Release,
-    workers: int | None,
-    scheduler: str | None,
-    say: Callable[[str], None],
-    needed: bool,
-) -> Iterator[Callable[[list[Pending], Callable[[Finished], None]], None]]:
-    """The chosen engine's ``run``. The fork engine's processes start at once, so that they
-    warm up while the submissions are inspected."""
-    if not needed:
-        yield lambda work, done: None
-    elif name == "dask" and scheduler:
-        try:  # Dask is an optional dependency, which only this engine needs
-            from graders.grading.engines.dask_cluster import DaskEngine
-        except ImportError as exc:
-            raise BdhvsError(
-                f"--scheduler needs Dask (pip install 'bdhvs[cluster]'): {exc}"
-            ) from exc
-        with DaskEngine(course, assignment, release, scheduler, say) as dask:
-            yield dask.run
-    elif name == "fork":
-        with ForkEngine(course, assignment, release, workers or default_workers(), say) as fork:
-            yield fork.run
-    else:
-        yield NbgraderEngine(course, assignment).run
-
-
 def _graded_in_gradebook(course: Course, assignment: str) -> set[str]:
     with Gradebook(course.db_url) as gradebook:
         try:
@@ -139,7 +79,7 @@ def grade(
     assignment: str,
     *,
     progress: bool = True,
-    engine: str = "fork",
+    engine: str = DEFAULT,
     workers: int | None = None,
     force: bool = False,
     say: Callable[[str], None] | None = None,
@@ -153,15 +93,9 @@ def grade(
     course.require_assignment(assignment)
     if not (course.release_dir / assignment).is_dir():
         raise BdhvsError(f"{assignment} has not been built yet: run bdhvs build {assignment}")
-    if engine not in ENGINES:
-        raise BdhvsError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
-    if scheduler is not None:
-        if engine != "fork" or workers is not None:
-            raise BdhvsError(
-                "--scheduler runs the fork engine on a Dask cluster, whose workers decide how "
-                "many notebooks run at once: leave out --engine and --workers"
-            )
-        engine = "dask"
+    chosen = engine_named(engine)
+    options = Options(workers=workers, scheduler=scheduler)
+    chosen.check(options)
     say = say or (lambda line: None)
     release = load_release(course.release_dir / assignment)
     learners = submitted_learners(course, assignment)
@@ -205,9 +139,9 @@ def grade(
 
     started = time.monotonic()
     try:
-        with _engine(
-            engine, course, assignment, release, workers, scheduler, say, bool(candidates)
-        ) as run:
+        task = Task(course, assignment, release, say)
+        idle = contextlib.nullcontext()  # nobody to grade: nothing to start
+        with chosen.open(task, options) if candidates else idle as runner:
             work = []
             for learner, digest in candidates.items():
                 folder = course.submitted_dir / learner / assignment
@@ -218,7 +152,7 @@ def grade(
                 ledger.forget(learner)
                 work.append(Pending(learner, digest, inspection.flags, inspection.forged))
             if work:
-                run(work, done)
+                runner.run(work, done)
     finally:
         bar.close()
     elapsed = time.monotonic() - started
@@ -227,7 +161,7 @@ def grade(
     graded = {o.learner: fingerprints[o.learner] for o in ordered if o.status == "graded"}
     record_attempts(course.db_url, assignment, graded, set(candidates), course.submitted_dir)
     write_report(course, assignment, ordered)
-    say(summary(len(candidates), skipped, elapsed, engine))
+    say(summary(len(candidates), skipped, elapsed, chosen.label(options)))
     return ordered
 
 

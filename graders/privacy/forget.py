@@ -22,7 +22,6 @@ is reported, so nothing is silently left behind.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -33,11 +32,12 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from graders.common.csv_rows import drop_rows
 from graders.common.errors import BdhvsError
 from graders.course.directory import Course
 from graders.credentials.issuing import CERTIFICATES, CREDENTIALS
 from graders.credentials.registry import read_index, revoke, write_index
-from graders.exports.write import PATHS_CSV, XAPI
+from graders.exports.formats import table_exports
 from graders.gradebook.attempts import forget_attempts
 from graders.gradebook.database import compact, has_gradebook
 from graders.integrity.audit import forget_changes
@@ -146,24 +146,9 @@ def _rewrite(path: Path, text: str) -> None:
 
 
 def _drop_csv_rows(path: Path, learner: str, report: ForgetReport, column: str = "learner") -> None:
-    """Remove the learner's rows from a CSV file with a ``column`` of learner ids, keeping the
-    rest."""
-    if not path.is_file():
-        return
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields = reader.fieldnames or []
-        rows = list(reader)
-    kept = [row for row in rows if (row.get(column) or "").strip() != learner]
-    if column not in fields or len(kept) == len(rows):
-        return
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(kept)
-    os.replace(tmp, path)
-    report.removed.append(f"{path}: {len(rows) - len(kept)} rows")
+    removed = drop_rows(path, learner, column)
+    if removed:
+        report.removed.append(f"{path}: {removed} rows")
 
 
 def _drop_report_outcomes(path: Path, learner: str, report: ForgetReport) -> None:
@@ -180,26 +165,13 @@ def _drop_report_outcomes(path: Path, learner: str, report: ForgetReport) -> Non
     report.removed.append(f"{path}: grading outcome")
 
 
-def _drop_statements(path: Path, learner: str, report: ForgetReport) -> None:
-    if not path.is_file():
-        return
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
-    try:
-        actors = [json.loads(line)["actor"]["account"]["name"] for line in lines]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BdhvsError(f"{path} is damaged ({exc}); delete it and export again") from exc
-    kept = [line for line, actor in zip(lines, actors, strict=True) if actor != learner]
-    if len(kept) == len(lines):
-        return
-    _rewrite(path, "".join(line + "\n" for line in kept))
-    report.removed.append(f"{path}: {len(lines) - len(kept)} statements")
-
-
 def _forget_in_output(out: Path, learner: str, report: ForgetReport) -> None:
     _remove(out / "learners" / f"{learner}.json", report)
     _drop_csv_rows(out / "records.csv", learner, report)
-    _drop_csv_rows(out / PATHS_CSV, learner, report)
-    _drop_statements(out / XAPI, learner, report)
+    for export in table_exports():
+        removed = export.forget(out / export.file, learner)
+        if removed:
+            report.removed.append(removed)
     registry = out / CREDENTIALS
     index = read_index(registry)
     theirs = [entry["id"] for entry in index if entry.get("learner") == learner]

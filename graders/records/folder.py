@@ -4,7 +4,7 @@ Layout::
 
     OUT/learners/<learner>.json   one record per learner (schemas/learner_record.schema.json)
     OUT/records.csv               one row per learner and competence
-    OUT/paths.csv, OUT/xapi.jsonl the table exports (graders.exports), with bdhvs records
+    OUT/paths.csv, OUT/xapi.jsonl the table exports (graders.exports.formats), one file each
     OUT/records-complete.json     written last: without it the folder is an interrupted run's
 
 Everything is written into a fresh folder inside OUT first and swapped in at the end, so an
@@ -14,7 +14,8 @@ without it is refused by :class:`StoredRecords`, and the next run reports and re
 
 :func:`write_cohort` makes and writes the records of a national cohort on every core: each
 process writes the record files of a span of learners and appends the span's rows to each table
-in learner order.
+in learner order. The tables beside ``records.csv`` are the exports it is given
+(:mod:`graders.records.tables` says what one is).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,9 @@ import orjson
 
 from graders.common.errors import BdhvsError
 from graders.common.forked import gc_paused, run_spans
-from graders.common.jsonschemas import full_check_due
 from graders.common.ordered_append import OrderedAppend, write_all
-from graders.exports.paths_csv import PATH_COLUMNS, PATHS_CSV, path_rows
-from graders.exports.xapi import XAPI, StatementLines
 from graders.records.maker import RecordMaker
+from graders.records.tables import Record, SpanWriter, TableExport
 
 CSV_COLUMNS = (
     "learner",
@@ -62,13 +61,18 @@ SPAN = 2000  # learners a process writes in one go
 
 @dataclass
 class Written:
+    """What a run (or a span of it) wrote: records, ``records.csv`` rows and, per table export's
+    file, its rows or lines."""
+
     learners: int = 0
     csv_rows: int = 0
-    statements: int = 0
+    exported: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: Written) -> None:
-        for field in fields(self):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+        self.learners += other.learners
+        self.csv_rows += other.csv_rows
+        for table, count in other.exported.items():
+            self.exported[table] = self.exported.get(table, 0) + count
 
 
 def competence_columns(competence: str, entry: dict[str, Any]) -> tuple[Any, ...]:
@@ -97,11 +101,15 @@ def record_json(record: dict[str, Any]) -> bytes:
 class _Formatter:
     """A record's file content (equal to :func:`record_json`'s) and ``records.csv`` rows, with
     each competence entry formatted once however many records share it
-    (:class:`graders.records.maker.RecordMaker` shares them)."""
+    (:class:`graders.records.maker.RecordMaker` shares them and never changes them).
+
+    Entries are looked up by identity: the formatter keeps every entry it formatted, so no other
+    object can take its ``id`` while the formatter lives, and a hit is used only when it is that
+    very entry under the same competence; anything else is formatted afresh."""
 
     def __init__(self) -> None:
-        # id of an entry -> (the entry, kept so the id is not reused; its JSON; its records.csv
-        # columns from the competence on; its competence)
+        # id of an entry -> (the entry itself; its JSON; its records.csv columns from the
+        # competence on; its competence)
         self._entries: dict[int, tuple[dict, orjson.Fragment, str, str]] = {}
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, lineterminator="")
@@ -113,7 +121,7 @@ class _Formatter:
         rows = []
         for competence, entry in record["competences"].items():
             known = known_entries.get(id(entry))
-            if known is None or known[3] != competence:
+            if known is None or known[0] is not entry or known[3] != competence:
                 known = self._format_entry(competence, entry)
             competences[competence] = known[1]
             rows.append(known[2])
@@ -136,53 +144,40 @@ class _Formatter:
         return self._buffer.getvalue()
 
 
-def write_records(
-    records: Iterable[dict[str, Any]],
-    out: Path,
-    *,
-    say: Callable[[str], None] | None = None,
-) -> Path:
-    """Write ``learners/<id>.json``, ``records.csv`` and, last, ``records-complete.json``."""
-    staging = _fresh_staging(out, say)
-    try:
-        tables = _started_tables(staging, {RECORDS_CSV: CSV_COLUMNS})
-        written, rows = _PartWriter(staging, None).write(records, first=0)
-        tables.append((0, written.learners), [rows[RECORDS_CSV]])
-        _swap(staging, out, written, [RECORDS_CSV])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return out
-
-
 def write_cohort(
     maker: RecordMaker,
     out: Path,
     *,
+    exports: Sequence[TableExport],
     home: str,
     jobs: int = 1,
     progress: bool | None = False,
     say: Callable[[str], None] | None = None,
 ) -> Written:
-    """Every record of ``maker`` with ``records.csv``, ``paths.csv`` and ``xapi.jsonl`` (whose
-    actors' accounts live on ``home``), made by ``jobs`` processes at once. Each process appends
-    its span's rows to the tables itself, in learner order
+    """Every record of ``maker`` with ``records.csv`` and the table of each of ``exports``
+    (whose actors' accounts live on ``home``), made by ``jobs`` processes at once. Each process
+    appends its span's rows to the tables itself, in learner order
     (:mod:`graders.common.ordered_append`)."""
     staging = _fresh_staging(out, say)
-    headers = {RECORDS_CSV: CSV_COLUMNS, PATHS_CSV: PATH_COLUMNS, XAPI: None}
+    headers = {RECORDS_CSV: ",".join(CSV_COLUMNS).encode() + b"\r\n"}
+    headers.update((export.file, export.header) for export in exports)
+    if len(headers) != 1 + len(exports):
+        raise BdhvsError(f"two tables would be written to one file: {[e.file for e in exports]}")
     tables = _started_tables(staging, headers)
-    writer = _PartWriter(staging, home)  # each forked process has a copy of its own
+    # each forked process has a copy of its own
+    writer = _PartWriter(staging, {e.file: e.span_writer(home) for e in exports})
 
     def write_span(span: tuple[int, int]) -> Written:
         try:
-            written, rows = writer.write(maker.records(*span), first=span[0])
+            written, pieces = writer.write(maker.records(*span), first=span[0])
         except BaseException:
             tables.abandon()
             raise
-        tables.append(span, [rows[table] for table in headers])
+        tables.append(span, [pieces[table] for table in headers])
         return written
 
     try:
-        written = Written()
+        written = Written(exported=dict.fromkeys([e.file for e in exports], 0))
         for _, part in run_spans(
             write_span, len(maker), jobs=jobs, largest=SPAN, desc="records", progress=progress
         ):
@@ -193,10 +188,10 @@ def write_cohort(
     return written
 
 
-def _started_tables(staging: Path, headers: dict[str, tuple | None]) -> OrderedAppend:
-    """The tables of a staging folder, each with its header row, ready for the spans' rows."""
+def _started_tables(staging: Path, headers: dict[str, bytes]) -> OrderedAppend:
+    """The tables of a staging folder, each with its header, ready for the spans' rows."""
     for table, header in headers.items():
-        (staging / table).write_bytes(",".join(header).encode() + b"\r\n" if header else b"")
+        (staging / table).write_bytes(header)
     return OrderedAppend([staging / table for table in headers])
 
 
@@ -206,43 +201,36 @@ class _PartWriter:
     One writer serves every span a process writes, so that a competence entry shared by many
     learners is formatted once in that process rather than once in each span: a worker meets
     most of a national cohort's entries within its first spans (formatting them anew in each
-    span took a quarter of the time of a record's file and statements).
+    span took a quarter of the time of a record's file and statements). The exports' span
+    writers are kept for the same reason.
     """
 
-    def __init__(self, staging: Path, home: str | None) -> None:
+    def __init__(self, staging: Path, exports: dict[str, SpanWriter]) -> None:
         self._learners = str(staging / "learners")
         self._formatter = _Formatter()
-        self._statement_lines = StatementLines(home) if home is not None else None
+        self._exports = exports
 
     def write(
-        self, records: Iterable[dict[str, Any]], *, first: int
+        self, records: Iterator[Record], *, first: int
     ) -> tuple[Written, dict[str, list[bytes]]]:
         """Write records (the ``first``-th of the run first) into ``learners``; return their
-        ``records.csv`` rows and, when the writer has a ``home``, their ``paths.csv`` rows and
-        xAPI statements, as each table's pieces."""
-        formatter, statement_lines = self._formatter, self._statement_lines
+        ``records.csv`` rows and each export's, as each table's pieces."""
+        formatter = self._formatter
         written = Written()
         csv_rows: list[str] = []
-        paths = io.StringIO()
-        path_writer = csv.writer(paths)
-        statements: list[bytes] = []
+        span: list[Record] = []
         with gc_paused():
-            for number, record in enumerate(records, first):
+            for record in records:
                 content, rows, count = formatter.format(record)
                 _write_new(f"{self._learners}/{record['learner']}.json", content)
                 csv_rows.append(rows)
                 written.csv_rows += count
-                written.learners += 1
-                if statement_lines is None:
-                    continue
-                path_writer.writerows(path_rows(record))
-                lines = statement_lines(record, schema=full_check_due(number))
-                statements += lines
-                written.statements += len(lines)
-        tables = {RECORDS_CSV: ["".join(csv_rows).encode()]}
-        if statement_lines is not None:
-            tables[PATHS_CSV] = [paths.getvalue().encode()]
-            tables[XAPI] = statements  # a span's are tens of megabytes: written as they are
+                span.append(record)
+            written.learners = len(span)
+            tables = {RECORDS_CSV: ["".join(csv_rows).encode()]}
+            for table, span_writer in self._exports.items():
+                # an xAPI span's pieces are tens of megabytes: written as they are
+                tables[table], written.exported[table] = span_writer(span, first)
         return written, tables
 
 

@@ -21,7 +21,6 @@ from typing import Any
 import jsonschema
 import numpy as np
 import orjson
-from tqdm import tqdm
 
 from curriculum.framework import load_framework
 from graders.common.errors import BdhvsError
@@ -33,11 +32,10 @@ from graders.course.sources import graded_items
 from graders.gradebook.attempts import Choice, iso_seconds, read_attempts
 from graders.gradebook.scores import ABSENT, PENDING, ScoresBeingRead
 from graders.grading.grade import read_outcomes
-from graders.records.rollup import CompetenceResult, RollupPolicy, competence_result, path_progress
+from graders.records.rollup import CompetenceResult, RollupPolicy, competence_result
 from graders.records.score_patterns import pattern_codes
 
 RECORD_SCHEMA_ID = "bdhvs/learner-record/2"
-SPAN = 2000  # learners whose records are made in one go
 
 
 @cache
@@ -121,8 +119,16 @@ class RecordMaker:
     (:class:`graders.gradebook.scores.ScoresBeingRead`). Records are made a span of learners at a
     time: the span's learners with equal scores on a competence's items share one competence
     entry, made once by :mod:`graders.records.rollup` (:mod:`graders.records.score_patterns`). The
-    maker keeps
-    only caches between spans, so processes forked from it can make different spans at once.
+    maker keeps only caches between spans, so processes forked from it can make different spans
+    at once.
+
+    Records share their competence entries (and the evidence in them): one dict object serves
+    every learner of the cohort with the same scores on that competence's items, and the maker
+    keeps it for its own life. Those objects are never changed once made, so whoever writes the
+    records may format an entry once and look it up again by the object itself (the writers of
+    :mod:`graders.records.folder` and :mod:`graders.exports.xapi` do; they keep each entry they
+    have formatted, so its ``id`` cannot pass to another object while they look it up). A
+    record's own dict is new for each learner and its ``competences`` may be replaced by a copy.
     """
 
     def __init__(
@@ -205,13 +211,7 @@ class RecordMaker:
         for offset, number in enumerate(range(start, stop)):
             learner = self.learners[number]
             competences = span.competences(offset)
-            learner_status, submitted_at = self.assignment_entries(
-                learner, graded_in[offset], span.times[offset]
-            )
-            if learner in self._unusual:  # times from kept attempts, as the driver gave them
-                paths = self.path_entries(span.results(offset), submitted_at)
-            else:
-                paths = span_paths[offset]
+            learner_status = self.assignment_entries(learner, graded_in[offset], span.times[offset])
             record = {
                 "schema": RECORD_SCHEMA_ID,
                 "learner": learner,
@@ -221,7 +221,7 @@ class RecordMaker:
                 "policy": policy_entry,
                 "competences": competences,
                 "assignments": learner_status,
-                "paths": paths,
+                "paths": span_paths[offset],
             }
             if check and full_check_due(number):  # made by the same code from checked inputs
                 validate_record(record)
@@ -248,14 +248,12 @@ class RecordMaker:
 
     def assignment_entries(
         self, learner: str, submitted: list[bool], times: list[Any]
-    ) -> tuple[dict[str, dict], dict[str, str | None]]:
-        """(the record's ``assignments``, assignment -> when the attempt that counts was
-        submitted); ``submitted``: whether the learner has grades in each assignment; ``times``:
-        the learner's row of :attr:`Span.times`, which spares looking the attempt up when
-        nbgrader's is the only one."""
+    ) -> dict[str, dict]:
+        """The record's ``assignments``; ``submitted``: whether the learner has grades in each
+        assignment; ``times``: the learner's row of :attr:`Span.times`, which spares looking the
+        attempt up when nbgrader's is the only one."""
         reported = self.status.get(learner, {})
         entries = {}
-        submitted_at = {}
         usual = learner not in self._unusual
         for assignment, graded, at in zip(self.assignments, submitted, times, strict=True):
             # (attempt, attempts, when submitted) of the attempt that counts, if any
@@ -272,14 +270,13 @@ class RecordMaker:
             if counted is not None:
                 attempt, attempts, when = counted
                 status = {**status, "attempt": attempt, "attempts": attempts, "submitted_at": when}
-                submitted_at[assignment] = when
             entries[assignment] = status
-        return entries, submitted_at
+        return entries
 
     def submission_times(self, start: int, stop: int, submitted: np.ndarray) -> np.ndarray:
         """When the attempt that counts was submitted, for ``self.learners[start:stop]`` and
         each assignment they have grades in (``submitted``), to the second; NaT elsewhere.
-        The same times as :meth:`assignment_entries` gives, without making its entries: the
+        The same times as :meth:`assignment_entries` writes, without making its entries: the
         attempt that counts was submitted at nbgrader's timestamp unless the ``best`` policy
         chose another or nbgrader holds no timestamp."""
         learners = self.learners[start:stop]
@@ -294,7 +291,7 @@ class RecordMaker:
                     )
         for offset, a in zip(*np.nonzero(redo), strict=True):
             choice = self._choice(learners[offset], self.assignments[a])
-            when = choice.submitted_at[:19] if choice and choice.submitted_at else "NaT"
+            when = _utc(choice.submitted_at) if choice and choice.submitted_at else "NaT"
             times[offset, a] = np.datetime64(when, "s")
         return times
 
@@ -316,22 +313,11 @@ class RecordMaker:
                 found[:, a] = (span.scores[:, mine] != ABSENT).any(axis=1)
         return found
 
-    def path_entries(
-        self, results: dict[str, CompetenceResult], submitted_at: dict[str, str | None]
-    ) -> dict[str, dict[str, Any]]:
-        paths = {}
-        for path in self.framework.paths:
-            progress = path_progress(path, results, submitted_at)
-            paths[path.id] = path_entry(
-                progress.required, list(progress.missing), progress.completed_at
-            )
-        return paths
-
     def path_tables(self, span: Span, start: int, stop: int) -> list[PathTable]:
         """Each learning path's progress for ``self.learners[start:stop]`` (``span``), in the
-        framework's order: what :func:`graders.records.rollup.path_progress` says of each learner,
-        as
-        arrays."""
+        framework's order, as arrays: the one place the path rule of
+        :mod:`graders.records.rollup` is applied, for every learner (the attempts that count
+        come from :meth:`submission_times`, whatever the attempts policy chose)."""
         steps = span.steps
         times = self.submission_times(start, stop, span.submitted)
         position = {c: n for n, c in enumerate(self.assessed)}
@@ -355,8 +341,7 @@ class RecordMaker:
         return tables
 
     def _span_path_entries(self, span: Span, start: int, stop: int) -> list[dict[str, dict]]:
-        """The record's ``paths`` of each learner of the span, as :meth:`path_entries` makes
-        them from times in nbgrader's timestamps."""
+        """The record's ``paths`` of each learner of the span, from :meth:`path_tables`."""
         found: list[dict[str, dict]] = [{} for _ in range(stop - start)]
         for path, table in zip(
             self.framework.paths, self.path_tables(span, start, stop), strict=True
@@ -502,48 +487,19 @@ class Span:
             for name, known, code in zip(self.names, self.entries, codes, strict=True)
         }
 
-    def results(self, offset: int) -> dict[str, CompetenceResult]:
-        """Learner ``offset``'s result of each competence."""
-        codes = self.codes[offset].tolist()
-        return {
-            name: known[code][0]
-            for name, known, code in zip(self.names, self.entries, codes, strict=True)
-        }
-
 
 _NOT_HELD = object()  # in Span.times: nbgrader holds no submission
+
+
+def _utc(stamp: str) -> str:
+    """An attempt's ISO time (with its offset) as UTC without one, as numpy reads times."""
+    utc = datetime.fromisoformat(stamp).astimezone(UTC)
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def _score(value: float) -> float | None:
     return None if value == PENDING else value
 
 
-def iter_records(
-    course: Course, policy: RollupPolicy | None = None, *, progress: bool | None = False
-) -> Iterator[dict[str, Any]]:
-    """Every learner's record, in learner id order, valid against the record schema.
-
-    One process; ``bdhvs records`` spreads the same work over the cores
-    (:func:`graders.records.folder.write_cohort`). ``progress=None`` shows progress bars on a
-    terminal only.
-    """
-    maker = RecordMaker(course, policy, progress=progress)
-    bar = tqdm(total=len(maker), desc="records", unit=" learners", disable=_hidden(progress))
-    with bar:
-        for start in range(0, len(maker), SPAN):
-            for record in maker.records(start, min(start + SPAN, len(maker))):
-                yield record
-                bar.update()
-
-
-def build_records(course: Course, policy: RollupPolicy | None = None) -> list[dict[str, Any]]:
-    """Every learner's record as a list; for large cohorts stream :func:`iter_records`."""
-    return list(iter_records(course, policy))
-
-
 def _competence_order(competence: str) -> tuple[int, ...]:
     return tuple(int(part) for part in competence.split("."))
-
-
-def _hidden(progress: bool | None) -> bool | None:
-    return None if progress is None else not progress

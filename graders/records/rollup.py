@@ -1,6 +1,9 @@
 """The roll-up rules, from item scores to steps per competence and to completed paths.
 
-This module is the only place these rules live; ``docs/rollup.md`` explains them for people.
+This module is the only place these rules live, but for the paths': a learning path's
+completion is worked out for whole spans of learners at once, as arrays, by
+:meth:`graders.records.maker.RecordMaker.path_tables` alone (records and report alike).
+``docs/rollup.md`` explains the rules for people.
 
 * Evidence for a competence is every graded item tagged with it. An item tagged with two
   competences counts in full for each.
@@ -20,12 +23,10 @@ This module is the only place these rules live; ``docs/rollup.md`` explains them
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from curriculum.framework import LearningPath
 from graders.gradebook.attempts import ATTEMPT_POLICIES
 
 DEFAULT_MASTERY = 0.8
@@ -66,19 +67,6 @@ class CompetenceResult:
     def assignments(self) -> frozenset[str]:
         """The assignments giving evidence; kept, as a result serves many learners."""
         return frozenset(e["assignment"] for e in self.evidence)
-
-
-@dataclass(frozen=True)
-class PathProgress:
-    path: str
-    required: int
-    met: int
-    missing: tuple[str, ...]
-    completed_at: str | None = None
-
-    @property
-    def completed(self) -> bool:
-        return self.met == self.required
 
 
 def attained_step(evidence: list[Evidence], policy: RollupPolicy) -> int:
@@ -125,33 +113,3 @@ def _step_and_totals(evidence: list[Evidence], mastery: float) -> tuple[int, flo
         else:
             climbing = False
     return attained, earned, available
-
-
-def path_progress(
-    path: LearningPath,
-    results: dict[str, CompetenceResult],
-    submitted_at: Mapping[str, str | None] | None = None,
-) -> PathProgress:
-    """``submitted_at``: assignment -> when the attempt that counts was submitted."""
-    missing = tuple(
-        r.competence
-        for r in path.requirements
-        if r.competence not in results or results[r.competence].step < r.step
-    )
-    dates = (
-        [
-            submitted_at.get(assignment)
-            for r in path.requirements
-            for assignment in results[r.competence].assignments
-        ]
-        if submitted_at and not missing
-        else []
-    )
-    dates = [d for d in dates if d]
-    return PathProgress(
-        path=path.id,
-        required=len(path.requirements),
-        met=len(path.requirements) - len(missing),
-        missing=missing,
-        completed_at=max(dates) if dates else None,
-    )

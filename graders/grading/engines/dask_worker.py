@@ -35,7 +35,7 @@ from typing import Any
 
 from distributed import WorkerPlugin, get_worker
 
-from graders.course.directory import REPOSITORY_ASSIGNMENTS
+from graders.common import answer_paths
 from graders.grading.engines.fork import interpreter_paths
 from graders.grading.sandbox import isolation
 from graders.grading.sandbox.pool import ExecutionPool, Job, JobResult
@@ -60,8 +60,9 @@ def localize(config: dict[str, Any], local_directory: Path) -> dict[str, Any]:
     zygote_env = dict(env, IPYTHONDIR=str(local_directory / "ipython"))
     if "HOME" in os.environ:
         zygote_env["HOME"] = os.environ["HOME"]
-    # The course's paths are hidden too, for a worker on the machine that holds the course.
-    hide = [*config["hide"], str(REPOSITORY_ASSIGNMENTS), str(local_directory)]
+    # The course's paths are hidden too, for a worker on the machine that holds the course, and
+    # so are the answer-bearing paths of this machine's own copy of the project.
+    hide = [*config["hide"], *map(str, answer_paths.hidden()), str(local_directory)]
     return dict(
         config,
         isolate=isolate,

@@ -25,9 +25,18 @@ from typing import Any
 import sqlalchemy
 from nbgrader.coursedir import CourseDirectory
 
+from graders.common import answer_paths
 from graders.common.errors import BdhvsError
-from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course
+from graders.course.directory import Course
 from graders.gradebook.database import socket_dirs, sqlite_path
+from graders.grading.engines import (
+    SCHEDULER_ALONE,
+    Finished,
+    GradingEngine,
+    Options,
+    Pending,
+    Task,
+)
 from graders.grading.nbgrader_speed import shared_engines
 from graders.grading.results import ExecutionRules, apply_run, cells_to_run
 from graders.grading.sandbox import isolation
@@ -59,24 +68,6 @@ NOT_ROOT = (
 
 
 @dataclass
-class Pending:
-    """A learner to grade: their fingerprint and the flags their submission already earned."""
-
-    learner: str
-    fingerprint: str
-    flags: list[str] = field(default_factory=list)
-    forged: bool = False  # nbgrader metadata to set back before grading
-
-
-@dataclass
-class Finished:
-    learner: str
-    graded: bool
-    flags: list[str]
-    message: str = ""
-
-
-@dataclass
 class _Learner:
     pending: Pending
     prepared: list[Prepared]
@@ -97,10 +88,11 @@ def interpreter_paths() -> list[Path]:
 
 
 def hidden_paths(course: Course, db_url: str) -> list[Path]:
-    """What a submission must not see: the course, its sources (and this repository's), and a
-    gradebook kept elsewhere: an SQLite file's folder, or a PostgreSQL server's socket folder
-    (the sandbox has no network, but Unix sockets are files)."""
-    paths = [course.root, course.source_dir.resolve(), REPOSITORY_ASSIGNMENTS]
+    """What a submission must not see: the course, its sources, this project's answer-bearing
+    paths (:mod:`graders.common.answer_paths`), and a gradebook kept elsewhere: an SQLite file's
+    folder, or a PostgreSQL server's socket folder (the sandbox has no network, but Unix sockets
+    are files)."""
+    paths = [course.root, course.source_dir.resolve(), *answer_paths.hidden()]
     sqlite_file = sqlite_path(db_url)
     if sqlite_file is not None:
         paths.append(sqlite_file.resolve().parent)
@@ -155,6 +147,8 @@ def restrict_course(course: Course, say: Callable[[str], None]) -> None:
 
 
 class ForkEngine:
+    """The fork engine's runner: its execution pool starts on entering, stops on leaving."""
+
     def __init__(
         self,
         course: Course,
@@ -281,3 +275,38 @@ class ForkEngine:
 
     def _unstage(self, learner: str) -> None:
         shutil.rmtree(self.staging / learner, ignore_errors=True)
+
+
+def default_workers() -> int:
+    """Notebooks run at once unless told: one per core this process may use."""
+    return len(os.sched_getaffinity(0))
+
+
+class Fork(GradingEngine):
+    """``--engine fork``, the default; with ``--scheduler``, its notebooks run on a Dask cluster
+    (:mod:`graders.grading.engines.dask_cluster`), whose workers decide how many run at once."""
+
+    name = "fork"
+    help = "nbgrader's pipeline with sandboxed parallel execution"
+
+    def check(self, options: Options) -> None:
+        if options.scheduler is not None and options.workers is not None:
+            raise BdhvsError(SCHEDULER_ALONE)
+
+    def label(self, options: Options) -> str:
+        return self.name if options.scheduler is None else "dask"
+
+    def open(self, task: Task, options: Options) -> ForkEngine:
+        if options.scheduler is None:
+            workers = options.workers or default_workers()
+            return ForkEngine(task.course, task.assignment, task.release, workers, task.say)
+        try:  # Dask is an optional dependency, which only this variant needs
+            from graders.grading.engines.dask_cluster import DaskEngine
+        except ImportError as exc:
+            raise BdhvsError(
+                f"--scheduler needs Dask (pip install 'bdhvs[cluster]'): {exc}"
+            ) from exc
+        return DaskEngine(task.course, task.assignment, task.release, options.scheduler, task.say)
+
+
+ENGINE = Fork()
