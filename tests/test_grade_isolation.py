@@ -15,8 +15,8 @@ import nbformat
 import pytest
 
 from graders.common import answer_paths
-from graders.grading.engines import fork as engine_fork
 from graders.grading.grade import grade
+from graders.grading.runners import forks as engine_fork
 from graders.grading.score_table import score_table
 
 from conftest import REPO, submit

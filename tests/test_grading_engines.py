@@ -1,6 +1,9 @@
 """A grading engine is one module in ``graders/grading/engines/``: found by name, offered by
 ``bdhvs grade --engine``, used by :func:`graders.grading.grade.grade`, with nothing else edited."""
 
+import subprocess
+import sys
+
 import pytest
 
 import graders.grading.engines as engines_package
@@ -14,7 +17,8 @@ from gradekit import TINY, submit_tiny, tiny_course
 ECHO_ENGINE = """
 import contextlib
 
-from graders.grading.engines import Finished, GradingEngine
+from graders.grading.engines import GradingEngine
+from graders.grading.runners import Finished
 
 
 class Refuse:
@@ -42,13 +46,22 @@ def echo_engine(tmp_path, monkeypatch):
     folder = tmp_path / "more_engines"
     folder.mkdir()
     (folder / "echo.py").write_text(ECHO_ENGINE, encoding="utf-8")
-    (folder / "echo_parts.py").write_text("raise AssertionError('not an engine')\n")
     monkeypatch.setattr(engines_package, "__path__", [*engines_package.__path__, str(folder)])
     yield engine_named("echo")
 
 
-def test_the_package_s_engines_are_found_without_importing_their_parts():
-    assert list(engines()) == ["fork", "nbgrader"]
+def test_listing_the_engines_imports_none_of_their_runners():
+    """Every bdhvs command lists the engines: the machinery behind them waits until one opens."""
+    probe = (
+        "import sys\n"
+        "from graders.grading.engines import engines\n"
+        "print(list(engines()))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('graders.grading.runners.')))\n"
+        "print('nbgrader.apps' in sys.modules, 'distributed' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["['fork', 'nbgrader']", "[]", "False False"]
 
 
 def test_a_new_engine_file_is_found_by_name(echo_engine):

@@ -30,8 +30,8 @@ from nbgrader.api import Gradebook
 from graders.cli import main
 from graders.course.directory import Course
 from graders.gradebook.database import normalise
-from graders.grading.engines.fork import hidden_paths
 from graders.grading.grade import grade
+from graders.grading.runners.forks import hidden_paths
 from graders.grading.score_table import score_table
 
 from conftest import BDHVS, run_bdhvs, submit, submit_copy

@@ -18,7 +18,7 @@ import pytest
 
 from graders.common import answer_paths
 from graders.course.directory import Course
-from graders.grading.engines.fork import hidden_paths, interpreter_paths
+from graders.grading.runners.forks import hidden_paths, interpreter_paths
 from graders.grading.sandbox.isolation import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
 
 from conftest import REPO

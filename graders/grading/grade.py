@@ -9,7 +9,7 @@ cohort is graded. An engine (:mod:`graders.grading.engines`, chosen by name) the
   execution of the notebooks replaced by sandboxed forks of a warm interpreter, several at once
   (:mod:`graders.grading.engines.fork`). The gradebook and the autograded notebooks are nbgrader's.
   With a Dask scheduler's address, its notebooks run on that cluster instead of this machine
-  (:mod:`graders.grading.engines.dask_cluster`).
+  (:mod:`graders.grading.runners.dask_cluster`).
 - ``nbgrader``: nbgrader's API, one learner after the other, each notebook in a new kernel
   (:mod:`graders.grading.engines.nbgrader_api`).
 
@@ -40,8 +40,9 @@ from graders.common.errors import BdhvsError
 from graders.course.directory import Course
 from graders.gradebook.attempts import record_attempts
 from graders.gradebook.database import identity
-from graders.grading.engines import DEFAULT, Finished, Options, Pending, Task, engine_named
+from graders.grading.engines import DEFAULT, Options, Task, engine_named
 from graders.grading.resume import Ledger, grading_context
+from graders.grading.runners import Finished, Pending
 from graders.grading.submission import inspect_submission, load_release
 
 

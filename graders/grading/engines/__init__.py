@@ -1,29 +1,26 @@
 """Grading engines: what runs a cohort's notebooks and writes nbgrader's grades.
 
-An engine is one module of this package that assigns ``ENGINE``, a :class:`GradingEngine`, at its
-top level; ``bdhvs grade --engine NAME`` finds it by its name, and lists it in its help, with
-nothing to add anywhere else. The package's other modules are engines' parts (the Dask cluster's
-client and workers): they are recognised by reading their source, so that listing the engines
-never imports them, nor what they import.
+Every module of this package is one engine: it assigns ``ENGINE``, a :class:`GradingEngine`, at
+its top level; ``bdhvs grade --engine NAME`` finds it by its name, and lists it in its help, with
+nothing to add anywhere else. Every ``bdhvs`` command lists the engines, so an engine's module
+stays light: it imports what does the work (:mod:`graders.grading.runners`) when it is opened.
 """
 
 from __future__ import annotations
 
-import ast
 import importlib
-import importlib.util
 import pkgutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from importlib.abc import SourceLoader
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from graders.common.errors import BdhvsError
 
 if TYPE_CHECKING:
     from graders.course.directory import Course
+    from graders.grading.runners import Runner
     from graders.grading.submission import Release
 
 DEFAULT = "fork"
@@ -31,24 +28,6 @@ SCHEDULER_ALONE = (
     "--scheduler runs the fork engine on a Dask cluster, whose workers decide how "
     "many notebooks run at once: leave out --engine and --workers"
 )
-
-
-@dataclass
-class Pending:
-    """A learner to grade: their fingerprint and the flags their submission already earned."""
-
-    learner: str
-    fingerprint: str
-    flags: list[str] = field(default_factory=list)
-    forged: bool = False  # nbgrader metadata to set back before grading
-
-
-@dataclass
-class Finished:
-    learner: str
-    graded: bool
-    flags: list[str]
-    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,11 +46,6 @@ class Task:
     assignment: str
     release: Release
     say: Callable[[str], None]  # the few lines meant for the instructor
-
-
-class Runner(Protocol):
-    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
-        """Grade every pending learner, calling ``done`` as each one is finished."""
 
 
 class GradingEngine(ABC):
@@ -99,33 +73,13 @@ class GradingEngine(ABC):
         inspected, and stops when the ``with`` block ends."""
 
 
-def _assigns_engine(module: str) -> bool:
-    """Whether ``module``'s source assigns ``ENGINE`` at its top level, read without running it."""
-    spec = importlib.util.find_spec(module)
-    loader = spec.loader if spec else None
-    source = loader.get_source(module) if isinstance(loader, SourceLoader) else None
-    if not source:
-        return False
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        else:
-            continue
-        if any(isinstance(target, ast.Name) and target.id == "ENGINE" for target in targets):
-            return True
-    return False
-
-
 def engines() -> dict[str, GradingEngine]:
     """Every engine of this package by name, in the order of their modules' names."""
     found: dict[str, GradingEngine] = {}
     for info in pkgutil.iter_modules(__path__):
         module = f"{__name__}.{info.name}"
-        if not info.ispkg and _assigns_engine(module):
-            engine: GradingEngine = importlib.import_module(module).ENGINE
-            found[engine.name] = engine
+        engine: GradingEngine = importlib.import_module(module).ENGINE
+        found[engine.name] = engine
     return found
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
-from graders.grading.engines import Finished, GradingEngine, Options, Pending, Runner, Task
+from graders.grading.engines import GradingEngine, Options, Task
+from graders.grading.runners import Finished, Pending, Runner
 
 
 def _failure(result: dict) -> str:

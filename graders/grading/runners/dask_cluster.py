@@ -1,12 +1,12 @@
 """``bdhvs grade --scheduler ADDRESS``: the fork engine with its notebooks run on a Dask cluster.
 
 Everything but the execution of the notebooks stays in the grading process, exactly as in the
-fork engine (:class:`graders.grading.engines.fork.ForkEngine`, which this engine extends): staging,
+fork engine (:class:`graders.grading.engines.fork.ForkRunner`, which this engine extends): staging,
 nbgrader's sanitizing pass, nbgrader's grading pass, the gradebook, the autograded notebooks,
 the resume ledger. Only the execution pool is replaced by :class:`ClusterPool`, which sends each
 notebook to the cluster as one Dask task: its code cells, the learner's other files and nothing
 else. Each worker runs the task in its own warm zygote and sandbox
-(:mod:`graders.grading.engines.dask_worker`) and returns the replies, which the grading process
+(:mod:`graders.grading.runners.dask_worker`) and returns the replies, which the grading process
 writes
 into the notebook as the fork engine does. So scores, flags and isolation are the fork engine's,
 and workers need neither the course folder nor a shared filesystem; they need the ``bdhvs``
@@ -36,9 +36,9 @@ from distributed.scheduler import KilledWorker
 
 from graders.common.errors import BdhvsError
 from graders.course.directory import Course
-from graders.grading.engines.dask_worker import GradingPlugin, run_notebook, worker_facts
-from graders.grading.engines.fork import FILES_LIMIT, ForkEngine, pool_config, restrict_course
 from graders.grading.nbgrader_speed import shared_engines
+from graders.grading.runners.dask_worker import GradingPlugin, run_notebook, worker_facts
+from graders.grading.runners.forks import FILES_LIMIT, ForkRunner, pool_config, restrict_course
 from graders.grading.sandbox.pool import Job, JobResult
 from graders.grading.sandbox.supervisor import read_files
 from graders.grading.submission import Release
@@ -161,7 +161,7 @@ class ClusterPool:
         self.pending.clear()
 
 
-class DaskEngine(ForkEngine):
+class DaskRunner(ForkRunner):
     """The fork engine with :class:`ClusterPool` for its execution pool."""
 
     def __init__(
@@ -175,14 +175,14 @@ class DaskEngine(ForkEngine):
         super().__init__(course, assignment, release, 1, say)
         self.scheduler = scheduler
 
-    def __enter__(self) -> DaskEngine:
+    def __enter__(self) -> DaskRunner:
         """Connect, check the workers and have each start its zygote."""
         self._open = contextlib.ExitStack()
         try:
             client = connect(self.scheduler)
             self._open.callback(client.close)
             threads = check_workers(client, self.say)
-            # Notebooks in flight: enough to keep every worker thread busy (see ForkEngine.run).
+            # Notebooks in flight: enough to keep every worker thread busy (see ForkRunner.run).
             self.workers = IN_FLIGHT_PER_THREAD * threads
             config = pool_config(self.course, self.rules, self.state, self.course.db_url)
             if os.geteuid() == 0:

@@ -36,7 +36,7 @@ from typing import Any
 from distributed import WorkerPlugin, get_worker
 
 from graders.common import answer_paths
-from graders.grading.engines.fork import interpreter_paths
+from graders.grading.runners.forks import interpreter_paths
 from graders.grading.sandbox import isolation
 from graders.grading.sandbox.pool import ExecutionPool, Job, JobResult
 from graders.grading.sandbox.supervisor import write_files

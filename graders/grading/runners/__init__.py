@@ -1,0 +1,34 @@
+"""Runners: what executes a cohort's notebooks for an engine, in sandboxed forks on this machine
+(:mod:`.forks`) or on a Dask cluster (:mod:`.dask_cluster`, whose workers run :mod:`.dask_worker`).
+
+What a runner is handed and hands back is here, shared by every engine and runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass
+class Pending:
+    """A learner to grade: their fingerprint and the flags their submission already earned."""
+
+    learner: str
+    fingerprint: str
+    flags: list[str] = field(default_factory=list)
+    forged: bool = False  # nbgrader metadata to set back before grading
+
+
+@dataclass
+class Finished:
+    learner: str
+    graded: bool
+    flags: list[str]
+    message: str = ""
+
+
+class Runner(Protocol):
+    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
+        """Grade every pending learner, calling ``done`` as each one is finished."""
