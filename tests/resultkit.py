@@ -68,7 +68,9 @@ def path_progress(
 ) -> PathProgress:
     """The path rule of :mod:`graders.records.rollup`, one learner at a time, written plainly:
     the reference the records' and the report's span-wide arrays are checked against.
-    ``submitted_at``: assignment -> when the attempt that counts was submitted."""
+    ``submitted_at``: assignment -> when the attempt that counts was submitted, as the record
+    says it; a completed path's time is the latest of its evidence's, compared as times and
+    given in the record's own words."""
     missing = tuple(
         r.competence
         for r in path.requirements
@@ -89,7 +91,7 @@ def path_progress(
         required=len(path.requirements),
         met=len(path.requirements) - len(missing),
         missing=missing,
-        completed_at=max(dates) if dates else None,
+        completed_at=max(dates, key=datetime.fromisoformat) if dates else None,
     )
 
 

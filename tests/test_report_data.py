@@ -87,6 +87,17 @@ def test_when_a_path_was_completed_is_the_same_in_the_report_and_the_records(
     assert ("an" in completed) == (attempts == "best")
     if attempts == "best":
         assert completed["an"] == "2026-03-01T09:00:00"
+    # the record says the path was completed when the attempt it counts was submitted, in the
+    # same words, whichever attempt that is
+    records = {r["learner"]: r for r in records_of(resubmitted, RollupPolicy(attempts=attempts))}
+    for learner in completed:
+        record = records[learner]
+        status = record["assignments"][TINY]
+        assert record["paths"][small.id]["completed_at"] == status["submitted_at"], learner
+    if attempts == "best":
+        an = records["an"]["assignments"][TINY]
+        assert (an["attempt"], an["attempts"]) == (1, 2)
+        assert an["submitted_at"] == "2026-03-01T09:00:00+00:00"
 
 
 def cohort_of_item_scores(scores: list[list[float]], submitted: list[bool]) -> CohortResults:

@@ -207,11 +207,12 @@ class RecordMaker:
         framework, policy = self.framework, self.policy
         policy_entry = {"mastery": policy.mastery, "attempts": policy.attempts}
         span_paths = self._span_path_entries(span, start, stop)
-        graded_in = span.submitted.tolist()
+        counted = span.counted.tolist()
+        when = iso_seconds(span.submitted_at).tolist()
         for offset, number in enumerate(range(start, stop)):
             learner = self.learners[number]
             competences = span.competences(offset)
-            learner_status = self.assignment_entries(learner, graded_in[offset], span.times[offset])
+            learner_status = self.assignment_entries(learner, counted[offset], when[offset])
             record = {
                 "schema": RECORD_SCHEMA_ID,
                 "learner": learner,
@@ -242,58 +243,55 @@ class RecordMaker:
         for a, columns in enumerate(self._by_assignment):
             if columns:
                 submitted[:, a] = (block[:, columns] != ABSENT).any(axis=1)
-        held, stamps = self.histories.submitted_at(self.learners[start:stop], self.assignments)
-        times = np.where(held, iso_seconds(stamps), _NOT_HELD).tolist()
-        return Span(self.assessed, entries, codes, submitted, block, times)
+        counted, times = self._counted_attempts(self.learners[start:stop], submitted)
+        return Span(self.assessed, entries, codes, submitted, block, counted, times)
+
+    def _counted_attempts(
+        self, learners: list[str], submitted: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(whether an attempt counts, when it was submitted) for these learners (rows) and
+        each assignment, as :class:`Span` keeps them: the one place that says when, so that a
+        record's ``submitted_at`` and its paths' ``completed_at`` (and the report's) cannot
+        disagree. An attempt counts where the learner has grades (``submitted``) and nbgrader
+        holds their submission. It was submitted at nbgrader's timestamp, but for learners with
+        attempts beyond that submission where the ``best`` policy chose another or nbgrader
+        holds no timestamp: those few are looked up, the rest are taken as a table."""
+        held, stamps = self.histories.submitted_at(learners, self.assignments)
+        counted = submitted & held
+        times = np.where(counted, stamps.astype("datetime64[s]"), np.datetime64("NaT", "s"))
+        for offset, learner in enumerate(learners):
+            if learner not in self._unusual:
+                continue
+            for a in np.flatnonzero(counted[offset]).tolist():
+                assignment = self.assignments[a]
+                if np.isnat(times[offset, a]) or (learner, assignment) in self._chosen:
+                    choice = self._choice(learner, assignment)
+                    when = _utc(choice.submitted_at) if choice and choice.submitted_at else "NaT"
+                    times[offset, a] = np.datetime64(when, "s")
+        return counted, times
 
     def assignment_entries(
-        self, learner: str, submitted: list[bool], times: list[Any]
+        self, learner: str, counted: list[bool], submitted_at: list[str | None]
     ) -> dict[str, dict]:
-        """The record's ``assignments``; ``submitted``: whether the learner has grades in each
-        assignment; ``times``: the learner's row of :attr:`Span.times`, which spares looking the
-        attempt up when nbgrader's is the only one."""
+        """The record's ``assignments``; ``counted`` and ``submitted_at``: the learner's rows of
+        :attr:`Span.counted` and of :attr:`Span.submitted_at` as text, so that only a learner
+        with attempts beyond nbgrader's submission has their attempt looked up, for its number."""
         reported = self.status.get(learner, {})
         entries = {}
         usual = learner not in self._unusual
-        for assignment, graded, at in zip(self.assignments, submitted, times, strict=True):
-            # (attempt, attempts, when submitted) of the attempt that counts, if any
-            if not graded:
-                counted = None
-            elif usual:  # nbgrader's submission is the one attempt
-                counted = None if at is _NOT_HELD else (1, 1, at)
-            else:
-                choice = self._choice(learner, assignment)
-                counted = choice and (choice.attempt, choice.attempts, choice.submitted_at)
+        for assignment, counts, when in zip(self.assignments, counted, submitted_at, strict=True):
             status = reported.get(assignment)
             if status is None:
-                status = {"status": "graded" if counted else "not_submitted"}
-            if counted is not None:
-                attempt, attempts, when = counted
+                status = {"status": "graded" if counts else "not_submitted"}
+            if counts:
+                attempt, attempts = 1, 1  # nbgrader's submission is the one attempt
+                if not usual:
+                    choice = self._choice(learner, assignment)
+                    assert choice is not None  # nbgrader holds the submission
+                    attempt, attempts = choice.attempt, choice.attempts
                 status = {**status, "attempt": attempt, "attempts": attempts, "submitted_at": when}
             entries[assignment] = status
         return entries
-
-    def submission_times(self, start: int, stop: int, submitted: np.ndarray) -> np.ndarray:
-        """When the attempt that counts was submitted, for ``self.learners[start:stop]`` and
-        each assignment they have grades in (``submitted``), to the second; NaT elsewhere.
-        The same times as :meth:`assignment_entries` writes, without making its entries: the
-        attempt that counts was submitted at nbgrader's timestamp unless the ``best`` policy
-        chose another or nbgrader holds no timestamp."""
-        learners = self.learners[start:stop]
-        _, stamps = self.histories.submitted_at(learners, self.assignments)
-        times = np.where(submitted, stamps.astype("datetime64[s]"), np.datetime64("NaT", "s"))
-        redo = submitted & np.isnat(times)
-        for offset, learner in enumerate(learners):
-            if learner in self._unusual:
-                for a, assignment in enumerate(self.assignments):
-                    redo[offset, a] |= (
-                        submitted[offset, a] and (learner, assignment) in self._chosen
-                    )
-        for offset, a in zip(*np.nonzero(redo), strict=True):
-            choice = self._choice(learners[offset], self.assignments[a])
-            when = _utc(choice.submitted_at) if choice and choice.submitted_at else "NaT"
-            times[offset, a] = np.datetime64(when, "s")
-        return times
 
     def _choice(self, learner: str, assignment: str) -> Choice | None:
         """The attempt that counts of a submission with grades: the one ``best`` chose, else
@@ -316,10 +314,10 @@ class RecordMaker:
     def path_tables(self, span: Span, start: int, stop: int) -> list[PathTable]:
         """Each learning path's progress for ``self.learners[start:stop]`` (``span``), in the
         framework's order, as arrays: the one place the path rule of
-        :mod:`graders.records.rollup` is applied, for every learner (the attempts that count
-        come from :meth:`submission_times`, whatever the attempts policy chose)."""
+        :mod:`graders.records.rollup` is applied, for every learner (the times of the attempts
+        that count are the span's, which the records' ``submitted_at`` are written from)."""
         steps = span.steps
-        times = self.submission_times(start, stop, span.submitted)
+        times = span.submitted_at
         position = {c: n for n, c in enumerate(self.assessed)}
         tables = []
         for path in self.framework.paths:
@@ -452,8 +450,10 @@ class Span:
     """The competence entries of a span of learners: ``codes[offset, c]`` picks learner
     ``offset``'s (result, entry) of competence ``c`` from ``entries[c]``; ``submitted[offset, a]``
     says whether they have grades in assignment ``a``; ``scores`` are the span's rows of the
-    scores that count; ``times[offset][a]`` is when nbgrader's submission was made (ISO text,
-    None without a timestamp, :data:`_NOT_HELD` when nbgrader holds none)."""
+    scores that count; ``counted[offset, a]`` says whether an attempt of theirs counts there
+    (they have grades and nbgrader holds their submission) and ``submitted_at[offset, a]`` when
+    it was submitted (datetime64[s], UTC; NaT where none counts or it has no time), for the
+    records' ``submitted_at`` and the paths' ``completed_at`` alike."""
 
     def __init__(
         self,
@@ -462,9 +462,11 @@ class Span:
         codes: np.ndarray,
         submitted: np.ndarray,
         scores: np.ndarray,
-        times: list[list[Any]],
+        counted: np.ndarray,
+        submitted_at: np.ndarray,
     ) -> None:
-        self.times = times
+        self.counted = counted
+        self.submitted_at = submitted_at
         self.scores = scores
         self.names = competences
         self.entries = entries
@@ -486,9 +488,6 @@ class Span:
             name: known[code][1]
             for name, known, code in zip(self.names, self.entries, codes, strict=True)
         }
-
-
-_NOT_HELD = object()  # in Span.times: nbgrader holds no submission
 
 
 def _utc(stamp: str) -> str:
