@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from graders.records.rollup import ATTEMPT_POLICIES, DEFAULT_MASTERY
+from graders.records.rollup import ATTEMPT_POLICIES, DEFAULT_MASTERY, RollupPolicy
 
 if TYPE_CHECKING:
     from graders.course.directory import Course
@@ -47,10 +47,22 @@ def with_rollup(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def rollup_policy(args: argparse.Namespace) -> RollupPolicy:
+    """The roll-up policy :func:`with_rollup`'s options ask for."""
+    return RollupPolicy(args.mastery, args.attempts)
+
+
 def with_jobs(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--jobs", type=positive, help="processes making the records at once (default: cores)"
     )
+
+
+def jobs(args: argparse.Namespace) -> int:
+    """The processes :func:`with_jobs`'s option asks for: every core unless told."""
+    from graders.common.forked import default_jobs
+
+    return args.jobs or default_jobs()
 
 
 def mastery(value: str) -> float:

@@ -7,7 +7,9 @@ import argparse
 from pathlib import Path
 
 from graders.commands.options import (
+    jobs,
     open_with_gradebook,
+    rollup_policy,
     verb,
     with_course,
     with_db,
@@ -17,10 +19,8 @@ from graders.commands.options import (
 
 
 def run(args: argparse.Namespace) -> None:
-    from graders.common.forked import default_jobs
     from graders.credentials.issuer import home_page, load_issuer
     from graders.exports.write import write_outputs
-    from graders.records.rollup import RollupPolicy
 
     course = open_with_gradebook(args)
     issuer = load_issuer(Path(args.key)) if args.key else None
@@ -29,9 +29,9 @@ def run(args: argparse.Namespace) -> None:
         course,
         out,
         home=home_page(args.home_page, issuer),
-        policy=RollupPolicy(args.mastery, args.attempts),
+        policy=rollup_policy(args),
         issuer=issuer,
-        jobs=args.jobs or default_jobs(),
+        jobs=jobs(args),
         lang=args.lang,
         pdf=args.pdf,
         progress=None,

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from curriculum.framework import load_framework
 from graders.commands.options import (
+    jobs,
     open_with_gradebook,
+    rollup_policy,
     verb,
     with_course,
     with_db,
@@ -17,8 +19,6 @@ from graders.commands.options import (
 
 
 def run(args: argparse.Namespace) -> None:
-    from graders.common.forked import default_jobs
-    from graders.records.rollup import RollupPolicy
     from graders.report.page import write_report
 
     course = open_with_gradebook(args)
@@ -26,9 +26,9 @@ def run(args: argparse.Namespace) -> None:
         course,
         Path(args.out),
         lang=args.lang,
-        policy=RollupPolicy(args.mastery, args.attempts),
+        policy=rollup_policy(args),
         default_path=args.path,
-        jobs=args.jobs or default_jobs(),
+        jobs=jobs(args),
         progress=None,
     )
     print(f"report -> {path}")

@@ -59,6 +59,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from graders.common.digests import fingerprint
 from graders.gradebook.arrow_reads import read_table
+from graders.gradebook.policies import ATTEMPT_POLICIES
 
 METADATA = MetaData()
 
@@ -90,9 +91,6 @@ SCORES = Table(
     Column("score", Float(), nullable=True),
 )
 
-#: Which graded attempt counts: ``latest`` (nbgrader's, the one the gradebook holds) or ``best``
-#: (the one with the most points); :func:`choose` applies them.
-ATTEMPT_POLICIES = ("latest", "best")
 CHUNK = 500  # ids per IN (...) list, well under every database's limit on parameters
 
 ItemKey = tuple[str, str]  # (notebook, cell)

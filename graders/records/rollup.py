@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from graders.gradebook.attempts import ATTEMPT_POLICIES
+from graders.gradebook.policies import ATTEMPT_POLICIES
 
 DEFAULT_MASTERY = 0.8
 
