@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from graders.common.digests import hash_tree
 from graders.course.build import build
 from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course, init_course
 
@@ -180,10 +181,7 @@ def _add_config(root: Path, extra_config: str) -> None:
 def _fingerprint(sources: Path, assignments: list[str]) -> str:
     digest = hashlib.sha256()
     for assignment in assignments:
-        for path in sorted((sources / assignment).rglob("*")):
-            if path.is_file():
-                digest.update(str(path.relative_to(sources)).encode() + b"\0")
-                digest.update(path.read_bytes())
+        hash_tree(digest, sources / assignment)
     return digest.hexdigest()
 
 
