@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from graders.course.library import imported_names
+
 REPO = Path(__file__).resolve().parents[1]
 
 #: The stages of ``graders/``, in the order the data flows through them: a folder may import
@@ -41,18 +43,7 @@ def stage_of(module: str) -> str | None:
 def imported(path: Path) -> set[str]:
     """Every module ``path`` imports, wherever in it (names relative to the package resolved)."""
     package = ".".join(path.relative_to(REPO).with_suffix("").parts[:-1])
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{anchor}.{base}" if base else anchor
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return found
+    return set(imported_names(ast.parse(path.read_text(encoding="utf-8")), package))
 
 
 def python_files(folder: str) -> list[Path]:

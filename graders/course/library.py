@@ -30,7 +30,7 @@ def _parse(source: str) -> ast.Module | None:
         return None  # a cell that does not run cannot import anything either
 
 
-def _named(tree: ast.Module, package: str) -> Iterator[str]:
+def imported_names(tree: ast.Module, package: str) -> Iterator[str]:
     """Every dotted name ``tree`` imports, or may import (``from a import b`` may be ``a.b``)."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -81,7 +81,7 @@ def library_modules(folder: Path) -> dict[str, Path]:
         if (tree := _parse(script.read_text(encoding="utf-8"))) is not None:
             trees.append(tree)
     found: dict[str, Path] = {}
-    pending = [name for tree in trees for name in _named(tree, "")]
+    pending = [name for tree in trees for name in imported_names(tree, "")]
     while pending:
         name = pending.pop()
         if not _in_library(name) or name in found:
@@ -95,7 +95,7 @@ def library_modules(folder: Path) -> dict[str, Path]:
             package = (
                 name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
             )
-            pending.extend(_named(tree, package))
+            pending.extend(imported_names(tree, package))
     return dict(sorted(found.items()))
 
 
