@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from curriculum.toolkit.answers import AnswerSheet, answer_sheet
 from graders.course.build import build
 from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course, init_course
 from graders.grading.grade import grade
@@ -72,9 +73,17 @@ def lesson_lines() -> set[str]:
     return lines
 
 
+def library_text() -> str:
+    """The learner library's code, which every learner may read: a hidden test's generic line
+    (``checkpoint_credit(``) found in it is no secret."""
+    return "\n".join(
+        path.read_text(encoding="utf-8") for path in sorted((REPO / "curriculum").rglob("*.py"))
+    )
+
+
 def secret_lines(notebook_path) -> set[str]:
     """Every meaningful line of hidden tests, solutions and mark schemes in a source notebook,
-    less the lines the lessons show anyway."""
+    less the lines the lessons and the learner library show anyway."""
     secrets = set()
     for cell in nbformat.read(notebook_path, as_version=4).cells:
         for begin, end in SECRET_REGIONS:
@@ -84,7 +93,8 @@ def secret_lines(notebook_path) -> set[str]:
                     line = line.strip()
                     if len(line) >= MIN_SECRET_LINE and not line.startswith("#"):
                         secrets.add(line)
-    return secrets - lesson_lines()
+    library = library_text()
+    return {line for line in secrets - lesson_lines() if line not in library}
 
 
 def all_secrets(course, assignment) -> set[str]:
@@ -155,3 +165,17 @@ def postgres():
     yield server
     server.stop()
     shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tmp_path``, made the current folder for the test (where a notebook's cells would run)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def sheet(workdir: Path, request: pytest.FixtureRequest) -> AnswerSheet:
+    """A fresh answer sheet in ``workdir``, named by the test module's ``SHEET``: a task's
+    answers are saved there, and a fresh kernel finds them by that name."""
+    return answer_sheet(request.module.SHEET)

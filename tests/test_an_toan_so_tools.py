@@ -1,5 +1,5 @@
 """The digital-safety tools of the an_toan_so module: password estimates, official addresses,
-scam signals, and the two widgets that show them."""
+scam signals, and the widgets that show them (passwords, Diceware, links, messages)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,13 @@ from curriculum.modules.an_toan_so.safety import (
     scam_signals,
 )
 from curriculum.modules.an_toan_so.tools import (
+    diceware_explorer,
+    diceware_html,
     estimate_html,
+    grouped,
     highlight_signals_html,
+    link_html,
+    link_reader,
     message_inspector,
     passphrase_explorer,
     signals_summary,
@@ -221,3 +226,49 @@ def test_the_inspector_is_labelled_in_english_when_asked(english):
     _, picker, area, _ = message_inspector().children
     assert (picker.description, area.description) == ("Sample:", "Message:")
     assert picker.options[-1][0] == "(Type or paste another message)"
+
+
+def test_diceware_counts_are_grouped_and_compared_with_eight_random_characters():
+    assert grouped(7776**2) == "60.466.176"
+    five = diceware_html(5)
+    assert f"<strong>{grouped(7776**5)}</strong>" in five and "64,6 bit" in five
+    assert "52,6 bit" in five and "khó đoán hơn" in five
+    assert "dễ đoán hơn" in diceware_html(3)
+
+
+def test_diceware_explorer_redraws_when_the_slider_moves():
+    explorer = diceware_explorer()
+    slider = next(w for w in _walk(explorer) if isinstance(w, widgets.IntSlider))
+    assert slider.description == "Số từ:" and slider.value == 3
+    slider.value = 6
+    shown = "".join(w.value for w in _walk(explorer) if isinstance(w, widgets.HTML))
+    assert grouped(7776**6) in shown and "77,5 bit" in shown
+
+
+def test_diceware_numbers_are_written_the_english_way_in_english(english):
+    assert grouped(7776**2) == "60,466,176"
+    assert "64.6 bits" in diceware_html(5)
+
+
+def test_link_reader_names_the_real_host_and_its_zone_as_the_learner_types():
+    reader = link_reader()
+    _, box, result = reader.children
+    assert "Chưa có đường link nào." in result.value
+    box.value = "https://dichvucong.gov.vn@vneid-capnhat.example/vneid.apk"
+    assert "<strong>vneid-capnhat.example</strong>" in result.value
+    assert "<strong>Không</strong> thuộc" in result.value
+    box.value = "HTTPS://DichVuCong.GOV.VN/"
+    assert "<strong>dichvucong.gov.vn</strong>" in result.value and "Thuộc" in result.value
+    box.value = "javascript:alert(1)"
+    assert "Không đọc được tên máy chủ" in result.value
+
+
+def test_link_html_escapes_whatever_the_host_reads_as():
+    page = link_html("https://<b>.example")
+    assert "<b>" not in page
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
-from test_browser_lab import ARTIFACTS, SAVED, question, wait_for_answers, write_notebook
 
 from browser import (
     KERNEL_TIMEOUT_MS,
@@ -31,6 +30,7 @@ from browser import (
     run_all_cells,
     voila,
 )
+from test_browser_lab import ARTIFACTS, SAVED, question, wait_for_answers, write_notebook
 
 pytestmark = pytest.mark.browser
 

@@ -107,6 +107,32 @@ def test_coverage_counts_items_and_points_per_competence(tmp_path):
     assert sum(r["manual_items"] for r in rows) >= 1
 
 
+def test_coverage_counts_items_per_competence_step_and_kind(tmp_path):
+    report = json.loads(run_bdhvs("coverage", "--json", cwd=tmp_path).stdout)
+    for row in report["competences"]:
+        by_kind = [n for kinds in row["kinds_by_step"].values() for n in kinds.values()]
+        assert sum(by_kind) == row["auto_items"] + row["manual_items"]
+    text = run_bdhvs("coverage", cwd=tmp_path).stdout
+    assert "step" in text and all(kind in text for kind in ("app", "choice", "typed", "code"))
+
+
+def test_coverage_rewrites_only_the_coverage_block_of_an_instructor_guide(tmp_path):
+    guide = tmp_path / "an_toan_so.md"
+    guide.write_text(
+        "# Hướng dẫn\n\nTrước.\n<!-- bdhvs coverage: bắt đầu -->\ncũ\n"
+        "<!-- bdhvs coverage: kết thúc -->\nSau.\n",
+        encoding="utf-8",
+    )
+    done = run_bdhvs("coverage", "--guides", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = guide.read_text(encoding="utf-8")
+    assert text.startswith("# Hướng dẫn\n\nTrước.\n") and text.endswith("Sau.\n")
+    assert "cũ" not in text and "| 4.2 " in text and "Nhiệm vụ trong ứng dụng" in text
+    (tmp_path / "an_toan_so.md").write_text("no block", encoding="utf-8")
+    refused = run_bdhvs("coverage", "--guides", str(tmp_path), cwd=tmp_path)
+    assert refused.returncode != 0 and "no coverage block" in refused.stderr
+
+
 def test_the_bdhvs_program_is_graders_cli_run():
     scripts = importlib.metadata.entry_points(group="console_scripts", name="bdhvs")
     assert [script.value for script in scripts] == ["graders.cli:run"]

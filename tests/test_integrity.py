@@ -1,6 +1,9 @@
 """Integrity findings on a real nbgrader course: copied work, fast completions, manual grades.
 
-The cohort answers the real ``an_toan_so`` assignment and is graded by ``bdhvs grade``:
+The cohort answers an assignment with code, widget and written items (the digital safety
+assignment as it was before its items became code-free, kept in tests/fixtures/integrity: code
+is now asked for only in the elective programming module, where copying matters just as much)
+and is graded by ``bdhvs grade``:
 ``hv_a`` writes wrong code and a long message of their own, ``hv_b`` copies them with renamed
 variables, other line breaks and spacing; four honest learners give the model answers, the
 same short correct answers in a form of their own, and two of them messages of their own;
@@ -28,7 +31,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from curriculum.toolkit.answers import AnswerSheet
-from graders.course.directory import REPOSITORY_ASSIGNMENTS, Course
+from graders.course.directory import Course
 from graders.demo.synthetic import solution_text
 from graders.gradebook.database import normalise
 from graders.grading.grade import grade
@@ -42,6 +45,7 @@ from conftest import run_bdhvs, submit
 from gradekit import TINY, built_copy, submit_tiny, tiny_course
 
 REAL = "an_toan_so"
+FIXTURE = Path(__file__).parent / "fixtures" / "integrity"
 NOTEBOOK = f"{REAL}.ipynb"
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -164,7 +168,7 @@ def hand_in(course, learner, answers, choices, started, seconds):
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory) -> Course:
     base = tmp_path_factory.mktemp("integrity")
-    shutil.copytree(REPOSITORY_ASSIGNMENTS / REAL, base / "sources" / REAL)
+    shutil.copytree(FIXTURE / REAL, base / "sources" / REAL)
     course = built_copy(base / "course", [REAL], base / "sources")
     right = model_widget_answers(course)
     hand_in(course, "hv_a", OWN_CODE, WRONG_CHOICES, START, 60 * MINUTES["hv_a"])

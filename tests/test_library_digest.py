@@ -45,8 +45,9 @@ def test_the_thong_tin_assignment_uses_its_module_tools_and_the_toolkit_they_imp
 
 
 def test_an_assignment_that_does_not_import_a_module_tool_does_not_count_it():
-    found = library_modules(REPOSITORY_ASSIGNMENTS / "an_toan_so")
+    found = library_modules(REPOSITORY_ASSIGNMENTS / "thanh_toan")
     assert "curriculum.toolkit.questions" in found
+    assert "curriculum.toolkit.apps.bank" in found  # its simulated app grades it too
     assert not any(name.startswith("curriculum.modules.") for name in found)
 
 

@@ -75,3 +75,56 @@ def test_learning_paths_list_only_existing_modules():
     for path in load_framework().paths:
         assert path.modules
         assert set(path.modules) <= set(IDS), path.id
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_instructor_guide_shows_the_items_per_competence_step_and_kind_as_they_are(module):
+    from graders.course.coverage import refresh_guide
+    from graders.course.sources import graded_items
+
+    guide = (REPO / "docs" / "instructor" / f"{module.assignment}.md").read_text(encoding="utf-8")
+    current = refresh_guide(guide, graded_items(REPO / "assignments", [module.assignment]))
+    assert guide == current, "run: bdhvs coverage --guides docs/instructor"
+
+
+def test_no_learner_notebook_quotes_an_english_menu_path():
+    import re
+
+    english_menu = re.compile(r"Restart Kernel|Run All Cells|Kernel\s*(→|->)")
+    quoting = [
+        str(path.relative_to(REPO))
+        for folder in ("curriculum", "assignments")
+        for path in sorted((REPO / folder).rglob("*.ipynb"))
+        if english_menu.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not quoting, quoting
+
+
+def test_a_module_states_its_duration_only_in_its_description():
+    import re
+
+    stated = re.compile(r"\b\d{2,3}\s*(?:–|-|đến)?\s*\d{0,3}\s*phút")
+    for module in MODULES:
+        for path in (REPO / module.lesson, REPO / "assignments" / module.assignment):
+            files = [path] if path.suffix == ".ipynb" else sorted(path.glob("*.ipynb"))
+            for notebook in files:
+                for cell in nbformat.read(notebook, as_version=4).cells:
+                    if cell.cell_type == "markdown" and "Thời lượng" in cell.source:
+                        found = stated.findall(cell.source)
+                        assert all(str(module.minutes) in f for f in found), (
+                            f"{notebook.name} states a duration other than {module.minutes} min"
+                        )
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_every_app_task_solution_first_clears_what_was_saved(module):
+    """A solution adds taps to those saved: clearing first lets the source run again in place."""
+    import re
+
+    for notebook in sorted((REPO / "assignments" / module.assignment).glob("*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            solution = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.S)
+            acting = solution and re.search(r"^(\w+)\.act\(", solution.group(1), re.M)
+            if acting:
+                first = solution.group(1).lstrip().splitlines()[0]
+                assert first.startswith(f"{acting.group(1)}.set_answer(None)"), first

@@ -79,3 +79,30 @@ def test_english_messages_follow_the_language_switch():
     set_language("en")
     with pytest.raises(ValueError, match="can be read two ways"):
         parse_number("1.000")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["9.500.000 đồng", "9,5 triệu", "9,5 triệu đồng", "9500000", "9 500 000 Đồng", "9500 nghìn"],
+)
+def test_amounts_are_read_as_people_write_them(typed: str):
+    from curriculum.toolkit.numerals import parse_amount
+
+    assert parse_amount(typed, unit="đồng", whole=True) == 9_500_000
+
+
+def test_a_whole_amount_with_one_group_of_three_is_thousands_not_ambiguous():
+    from curriculum.toolkit.numerals import parse_amount
+
+    assert parse_amount("500.000 đồng", unit="đồng", whole=True) == 500_000
+    assert parse_amount("1,000", whole=True) == 1000
+    with pytest.raises(ValueError):
+        parse_amount("1.000")  # a fraction is possible: still refused
+
+
+@pytest.mark.parametrize("typed", ["9,5 USD", "abc đồng", "đồng", "9,5 triệu đô"])
+def test_an_amount_with_another_unit_or_no_number_is_refused_in_the_learners_words(typed: str):
+    from curriculum.toolkit.numerals import parse_amount
+
+    with pytest.raises(ValueError, match=typed.split()[0]):
+        parse_amount(typed, unit="đồng", whole=True)

@@ -1,4 +1,5 @@
-"""The troubleshooting helper and storage simulation of the thiet_bi_so module."""
+"""The lesson tools of the thiet_bi_so module: troubleshooting helper, storage simulation,
+file name sorter and tool chooser."""
 
 import html
 
@@ -6,10 +7,16 @@ import pytest
 
 from curriculum.modules.thiet_bi_so.tools import (
     BAO_CNTT,
+    CONG_CU,
+    NHU_CAU,
     SU_CO,
     TroLySuCo,
     bo_nho_html,
+    cong_cu_html,
+    file_name_sorter,
     storage_explorer,
+    thu_tu_ten_tep,
+    tool_chooser,
     troubleshooter,
 )
 from curriculum.toolkit.i18n import set_language
@@ -174,3 +181,55 @@ def test_english_interface_keeps_the_vietnamese_content(english):
     assert "90% used, only 1.0 GB left" in bo_nho_html(10, 9, 0, 3, 0, 100)
     sim = storage_explorer()
     assert sim.controls["so_anh"].description == "Number of photos:"
+
+
+def test_file_names_sort_by_time_only_when_they_start_with_year_month_day():
+    out = thu_tu_ten_tep()
+    first, second = out.split("<ol>")[1], out.split("<ol>")[2]
+    assert first.index("05-01-2026") < first.index("12-03-2026") < first.index("20-11-2025")
+    assert second.index("2025-11-20") < second.index("2026-01-05") < second.index("2026-03-12")
+    # A one-digit month sorts after 2026-03-12; two digits put it in its place.
+    late = thu_tu_ten_tep("2026-1-9_BaoCao.docx").split("<ol>")[2]
+    assert late.index("2026-03-12") < late.index("<b>2026-1-9_BaoCao.docx</b>")
+    right = thu_tu_ten_tep(" 2026-01-09_BaoCao.docx ").split("<ol>")[2]
+    assert right.index("2026-01-05") < right.index("<b>2026-01-09_BaoCao.docx</b>")
+    assert right.index("<b>2026-01-09_BaoCao.docx</b>") < right.index("2026-03-12")
+    assert "&lt;script&gt;" in thu_tu_ten_tep("<script>")
+
+
+def test_the_file_name_box_redraws_the_lists():
+    sim = file_name_sorter()
+    assert sim.controls["ten_moi"].description == "Thêm một tên tệp:"
+    sim.controls["ten_moi"].value = "2026-1-9_BaoCao.docx"
+    assert "<b>2026-1-9_BaoCao.docx</b>" in sim._html.value
+
+
+def test_a_tool_fits_when_it_meets_every_ticked_need_not_the_most_features():
+    every = dict.fromkeys(NHU_CAU, True)
+    fits = [row for row in cong_cu_html(**every).split("<tr>") if row.endswith("<td>Đủ</td></tr>")]
+    assert len(fits) == 1 and "Phần mềm họp A" in fits[0]
+    no_recording = {**every, "ghi_hinh": False}
+    fitting = [t for t in CONG_CU if NHU_CAU.keys() - {"ghi_hinh"} <= CONG_CU[t]]
+    assert fitting == ["Phần mềm họp A", "Phần mềm họp B"]
+    out = cong_cu_html(**no_recording)
+    assert out.count("<td>Đủ</td>") == 2 and "Cần: họp trực tuyến" in out
+    assert "Chưa chọn nhu cầu nào" in cong_cu_html()
+    assert (
+        "Ứng dụng lạ E" in out and "duoc_phep" not in CONG_CU["Ứng dụng lạ E (tải từ đường link)"]
+    )
+
+
+def test_the_tool_chooser_starts_with_one_need_and_follows_the_ticks():
+    sim = tool_chooser()
+    assert [c.description for c in sim.controls.values()] == list(NHU_CAU.values())
+    assert sim.controls["hop"].value and not sim.controls["ghi_hinh"].value
+    for name in NHU_CAU:
+        sim.controls[name].value = True
+    assert sim._html.value.count("<td>Đủ</td>") == 1
+
+
+def test_new_tools_speak_english_in_the_english_interface(english):
+    assert "Names starting with year-month-day" in thu_tu_ten_tep()
+    out = cong_cu_html(hop=True)
+    assert "Needed: họp trực tuyến." in out and "<th>Meets every need?</th>" in out
+    assert file_name_sorter().controls["ten_moi"].description == "Add a file name:"

@@ -1,6 +1,10 @@
 """The offline search simulation and source checklist of the thong_tin module."""
 
+import ast
+import json
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +21,7 @@ from curriculum.modules.thong_tin.tools import (
     source_checklist,
     tim_kiem,
 )
+from curriculum.toolkit.answers import AnswerSheet
 from curriculum.toolkit.i18n import set_language
 
 
@@ -58,6 +63,13 @@ def test_keywords_must_all_appear_as_whole_words():
 def test_site_filter_keeps_state_bodies_only():
     assert ma("tuyển dụng công chức site:gov.vn") == ["T03"]
     assert ma('"hồ sơ trực tuyến" site:gov.vn') == ["T10"]
+
+
+def test_job_pages_tell_the_job_centre_from_the_deposit_advert():
+    assert ma("việc làm") == ["T13", "T14"]
+    assert ma("việc làm site:gov.vn") == ["T13"]
+    assert ma("việc làm -zalo") == ["T13"]
+    assert [t.loai for t in tim_kiem("việc làm")] == ["co_quan", "quang_cao"]
 
 
 def test_phrase_and_exclusion():
@@ -146,7 +158,7 @@ def test_without_the_original_nothing_is_trustworthy():
 def test_english_interface_keeps_the_vietnamese_content(english):
     out = ket_qua_html("căn cước phạt site:gov.vn")
     assert "The query was read as:</b> keywords (all must appear): căn, cước, phạt; " in out
-    assert "only pages of gov.vn" in out and "Results:</b> 1 / 12 pages in the collection" in out
+    assert "only pages of gov.vn" in out and "Results:</b> 1 / 14 pages in the collection" in out
     assert "<i>Page of a state body</i>" in out and "posted on 15/11/2026" in out
     assert "Cảnh báo thông tin sai sự thật" in out
     assert "No page matches" in ket_qua_html("zzz")
@@ -163,3 +175,83 @@ def test_english_interface_keeps_the_vietnamese_content(english):
     checklist.controls["goc"].value = True
     assert "Trust level: 3/10.</b> Not trustworthy yet" in checklist._html.value
     assert danh_gia_nguon({ma for ma, _ in CAU_HOI_NGUON})[1].startswith("Trustworthy")
+
+
+# The assignment's items, scored by its own hidden tests outside nbgrader.
+
+ASSIGNMENT = Path(__file__).resolve().parents[1] / "assignments" / "thong_tin" / "thong_tin.ipynb"
+SOLUTION = re.compile(r"^### (BEGIN|END) SOLUTION\n", re.M)
+
+
+def _cells() -> dict[str, str]:
+    nb = json.loads(ASSIGNMENT.read_text(encoding="utf-8"))
+    return {
+        cell["metadata"]["nbgrader"]["grade_id"]: "".join(cell["source"])
+        for cell in nb["cells"]
+        if "nbgrader" in cell["metadata"]
+    }
+
+
+def _points() -> dict[str, int]:
+    nb = json.loads(ASSIGNMENT.read_text(encoding="utf-8"))
+    return {
+        cell["metadata"]["nbgrader"]["grade_id"]: cell["metadata"]["nbgrader"].get("points", 0)
+        for cell in nb["cells"]
+        if "nbgrader" in cell["metadata"]
+    }
+
+
+def _score(namespace: dict, test_source: str) -> object:
+    """Run a test cell with its hidden tests; its last expression's value, or True if none."""
+    tree = ast.parse(test_source)
+    last = tree.body[-1]
+    if isinstance(last, ast.Expr):
+        exec(compile(ast.Module(tree.body[:-1], []), "test", "exec"), namespace)
+        return eval(compile(ast.Expression(last.value), "test", "eval"), namespace)
+    exec(compile(tree, "test", "exec"), namespace)
+    return True
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("item", [f"cau_{n}" for n in range(1, 13)])
+def test_every_item_earns_full_marks_from_its_model_answer_and_less_from_the_demo_wrong(
+    item, in_tmp
+):
+    cells = _cells()
+    wrong = json.loads(
+        (ASSIGNMENT.parents[2] / "graders" / "demo" / "answers" / "thong_tin.json").read_text(
+            encoding="utf-8"
+        )
+    )["wrong"]
+    test_source = cells[f"{item}_kiem_tra"]
+    points = _points()[f"{item}_kiem_tra"]
+    for answer, full in (
+        (SOLUTION.sub("", cells[f"{item}_dap_an"]), True),
+        (wrong[f"{item}_dap_an"], False),
+    ):
+        namespace: dict = {}
+        exec(cells["chuan_bi"], namespace)
+        namespace["phieu"] = AnswerSheet(f"thong_tin_{full}", in_tmp)
+        exec(answer, namespace)
+        try:
+            result = _score(namespace, test_source)
+        except AssertionError:
+            result = 0
+        earned = points if result is True else float(result)
+        if full:
+            assert earned == points, item
+        else:
+            assert earned < points, item
+
+
+def test_no_visible_check_tells_right_from_wrong():
+    for grade_id, source in _cells().items():
+        if re.fullmatch(r"cau_\d+_kiem_tra", grade_id):
+            visible = source.split("### BEGIN HIDDEN TESTS")[0]
+            assert "HIDDEN" not in visible and "_credit" not in visible, grade_id
+            assert visible.count("assert ") == 1, grade_id

@@ -2,8 +2,9 @@
 
 Each learner works in a real Jupyter kernel (jupyter_client) in their own copy of the released
 assignment. Widgets are answered the way JupyterLab does it: by sending the widget model an
-``update`` message over its comm. Typed answers are typed into the answer cells. The folder is
-then submitted into the course and graded by ``bdhvs grade``.
+``update`` message over its comm. Every item of the assignment is answered through a widget, so
+nothing is typed into a cell. The folder is then submitted into the course and graded by
+``bdhvs grade``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import nbformat
 import pytest
 from jupyter_client.manager import KernelManager
 from nbgrader.api import Gradebook
-
-from graders.demo.synthetic import solution_text
 
 from conftest import run_bdhvs
 from gradekit import built_copy
@@ -102,28 +101,11 @@ def course(tmp_path_factory):
     return built_copy(tmp_path_factory.mktemp("kernel") / "course", [ASSIGNMENT])
 
 
-def typed_answers(course) -> dict[str, str]:
-    """The model answers of the typed (non-widget) items, as a learner would type them."""
-    source = nbformat.read(course.source_dir / ASSIGNMENT / NOTEBOOK, as_version=4)
-    answers = {}
-    for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        widget_item = any(meta.get("grade_id", "").startswith(f"{q}_") for q in WIDGET_ITEMS)
-        if meta.get("solution") and cell.cell_type == "code" and not widget_item:
-            answers[meta["grade_id"]] = solution_text(cell.source)
-    return answers
-
-
 def work_and_submit(course, learner: str, act) -> Path:
     """Fetch the release, answer in a real kernel with ``act``, save and submit."""
     folder = course.root.parent / "home" / learner / ASSIGNMENT
     shutil.copytree(course.release_dir / ASSIGNMENT, folder)
     nb = nbformat.read(folder / NOTEBOOK, as_version=4)
-    typed = typed_answers(course)
-    for cell in nb.cells:
-        cell_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell_id in typed:
-            cell.source = typed[cell_id]
     kernel = LearnerKernel(folder)
     try:
         for cell in nb.cells:
@@ -162,13 +144,13 @@ def graded(course):
         kernel.click_radio("B. Dùng một cụm")  # question 1
         for letter in "bdf":  # question 3
             kernel.tick(f"{letter})")
-        kernel.click_radio("C. Chưa gửi")  # question 9
+        kernel.click_radio("C. Cúp máy")  # question 9
 
     def changer(kernel: LearnerKernel) -> None:
         kernel.click_radio("A. Dùng tên")
         kernel.click_radio("B. Dùng một cụm")  # question 1: wrong, then right
-        kernel.click_radio("C. Chưa gửi")
-        kernel.click_radio("D. Nhắn hỏi lại")  # question 9: right, then wrong
+        kernel.click_radio("C. Cúp máy")
+        kernel.click_radio("D. Gọi lại")  # question 9: right, then wrong
 
     folders = {
         "clicker": work_and_submit(course, "clicker", clicker),
@@ -187,8 +169,9 @@ def test_widget_answers_clicked_in_a_kernel_earn_their_points(course, graded):
     got = scores(course, "clicker")
     for test_cell in WIDGET_ITEMS.values():
         assert got[test_cell] > 0, test_cell
-    typed_tests = [name for name in got if name.endswith("_kiem_tra")]
-    assert all(got[name] > 0 for name in typed_tests)
+    untouched = [name for name in got if name.endswith("_kiem_tra")]
+    untouched = [name for name in untouched if name not in WIDGET_ITEMS.values()]
+    assert untouched and all(got[name] == 0 for name in untouched)  # nothing given for free
 
 
 def test_an_answer_changed_twice_counts_as_finally_clicked(course, graded):
@@ -200,12 +183,10 @@ def test_an_answer_changed_twice_counts_as_finally_clicked(course, graded):
     assert got["cau_9_kiem_tra"] == 0
 
 
-def test_a_learner_who_never_touched_a_widget_earns_nothing_for_widget_items(course, graded):
+def test_a_learner_who_never_touched_a_widget_earns_nothing(course, graded):
     assert not (graded["untouched"] / ANSWER_FILE).exists()
     got = scores(course, "untouched")
-    for test_cell in WIDGET_ITEMS.values():
-        assert got[test_cell] == 0, test_cell
-    assert got["cau_2_kiem_tra"] > 0  # typed answers still count
+    assert got and all(score == 0 for score in got.values()), got
 
 
 def test_grading_leaves_the_submitted_answer_file_unchanged(course, graded):
@@ -214,7 +195,7 @@ def test_grading_leaves_the_submitted_answer_file_unchanged(course, graded):
     assert submitted.read_bytes() == autograded.read_bytes()
 
 
-def test_a_corrupt_answer_file_zeroes_only_widget_items_with_a_clear_message(course, graded):
+def test_a_corrupt_answer_file_zeroes_the_widget_items_with_a_clear_message(course, graded):
     folder = course.submitted_dir / "corrupt_answers" / ASSIGNMENT
     shutil.copytree(course.submitted_dir / "clicker" / ASSIGNMENT, folder)
     (folder / ANSWER_FILE).write_text("{ this is not json", encoding="utf-8")
@@ -223,7 +204,6 @@ def test_a_corrupt_answer_file_zeroes_only_widget_items_with_a_clear_message(cou
     got = scores(course, "corrupt_answers")
     for test_cell in WIDGET_ITEMS.values():
         assert got[test_cell] == 0
-    assert got["cau_2_kiem_tra"] > 0
     graded_nb = nbformat.read(course.autograded_dir / "corrupt_answers" / ASSIGNMENT / NOTEBOOK, 4)
     shown = json.dumps([c.get("outputs", []) for c in graded_nb.cells], ensure_ascii=False)
     assert ANSWER_FILE in shown  # the question explains that the answer file is damaged

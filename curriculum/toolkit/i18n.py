@@ -262,24 +262,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "⚠ Không tính được kết quả với các giá trị này: {error}",
         "en": "⚠ No result can be computed for these values: {error}",
     },
+    # Tasks in simulated apps (curriculum.toolkit.apps).
+    "app.restart": {"vi": "↺ Làm lại từ đầu", "en": "↺ Start again"},
+    "app.restart_tip": {
+        "vi": "Xóa mọi thao tác đã làm trong ứng dụng này và bắt đầu lại",
+        "en": "Clear everything done in this app and start again",
+    },
+    "app.too_many": {
+        "vi": "Bạn đã thao tác quá {limit} lần. Hãy bấm «Làm lại từ đầu» rồi làm lại.",
+        "en": "You have done more than {limit} actions. Press «Start again» and redo the task.",
+    },
+    "app.bad_action": {
+        "vi": "Thao tác này không dùng được trong ứng dụng.",
+        "en": "This action cannot be used in the app.",
+    },
+    "app.bad_actions": {
+        "vi": "Các thao tác đã lưu không đọc được (tối đa {limit} thao tác).",
+        "en": "The saved actions cannot be read (at most {limit} actions).",
+    },
+    "app.replay_failed": {
+        "vi": "Các thao tác đã lưu không làm lại được: {reason}",
+        "en": "The saved actions cannot be replayed: {reason}",
+    },
     # Self-check of visible tests (curriculum.toolkit.selfcheck).
     "check.title": {"vi": "Kết quả tự kiểm tra: {name}", "en": "Self-check results: {name}"},
-    "check.passed": {"vi": "đạt các kiểm tra hiển thị", "en": "visible checks passed"},
-    "check.failed": {"vi": "chưa đạt: {message}", "en": "not yet: {message}"},
+    "check.passed": {"vi": "đã trả lời", "en": "answered"},
+    "check.failed": {"vi": "chưa xong: {message}", "en": "not finished: {message}"},
     "check.no_message": {"vi": "có lỗi khi chạy", "en": "an error occurred"},
     "check.item": {
         "vi": "{cell} ({points:g} điểm; năng lực {competences})",
         "en": "{cell} ({points:g} points; competences {competences})",
     },
     "check.summary": {
-        "vi": "Đạt {passed}/{total} câu ở phần kiểm tra hiển thị.",
-        "en": "{passed} of {total} items pass their visible checks.",
+        "vi": "Đã trả lời {passed}/{total} câu chấm tự động.",
+        "en": "{passed} of {total} auto-graded items answered.",
     },
     "check.hidden": {
-        "vi": "Lưu ý: các kiểm tra ẩn chỉ chạy khi giảng viên chấm bài, nên điểm chính thức "
-        "có thể thấp hơn. Câu tự luận do giảng viên chấm.",
-        "en": "Note: hidden checks run only when your instructor grades, so the official score "
-        "may be lower. Written answers are graded by your instructor.",
+        "vi": "Phần tự kiểm tra chỉ cho biết câu nào đã trả lời, không cho biết đúng hay sai: "
+        "bài được chấm khi giảng viên chấm. Câu tự luận do giảng viên chấm.",
+        "en": "The self-check only says which items are answered, not whether they are right: "
+        "your work is marked when your instructor grades it. Written answers are graded by "
+        "your instructor.",
     },
     "check.unreadable": {
         "vi": "Không đọc được sổ tay {name}: {error}",

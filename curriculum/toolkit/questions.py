@@ -52,13 +52,13 @@ import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import ipywidgets as widgets
 
 from curriculum.toolkit.answers import AnswerSheet
 from curriculum.toolkit.i18n import text
-from curriculum.toolkit.numerals import format_number, parse_number
+from curriculum.toolkit.numerals import format_number, parse_amount
 
 __all__ = [
     "MultipleChoice",
@@ -143,6 +143,11 @@ class Question(ABC, Generic[T]):
     kind of question is one such subclass, in any file: nothing else lists the kinds (see
     docs/authoring.md, "Adding a question type").
     """
+
+    kind: ClassVar[str] = "choice"
+    """How the learner answers: "choice" (pick, tick, order, match), "typed" (a word, a
+    number, a short text) or "app" (a task in a simulated app). ``bdhvs coverage`` counts the
+    items of each kind per competence and step."""
 
     def __init__(self, qid: str, prompt: str, *, sheet: AnswerSheet) -> None:
         if not isinstance(qid, str) or not qid.strip():
@@ -531,18 +536,29 @@ class Matching(Question[dict[str, str]]):
 
 
 class NumberAnswer(Question[float]):
-    """Type a number, optionally followed by a unit; ``value`` is a float.
+    """Type a number, optionally followed by a scale word and the unit; ``value`` is a float.
 
-    The learner may write 3,5 or 3.5 and group thousands (1.234,5); text that is not a
-    number, or is ambiguous like 1.000, is refused with a message and counts as no answer.
-    ``set_answer`` takes a real number or such text.
+    The learner may write 3,5 or 3.5, group thousands (1.234,5), add the question's ``unit``
+    and a scale word ("9,5 triệu đồng"); see :func:`~curriculum.toolkit.numerals.parse_amount`.
+    With ``whole=True`` (counts, amounts of đồng) "500.000" is five hundred thousand;
+    otherwise such text is ambiguous and refused with a message. Text that is not a number
+    counts as no answer. ``set_answer`` takes a real number or such text.
     """
 
+    kind = "typed"
+
     def __init__(
-        self, qid: str, prompt: str, *, unit: str | None = None, sheet: AnswerSheet
+        self,
+        qid: str,
+        prompt: str,
+        *,
+        unit: str | None = None,
+        whole: bool = False,
+        sheet: AnswerSheet,
     ) -> None:
         super().__init__(qid, prompt, sheet=sheet)
         self.unit = unit
+        self.whole = whole
         self._box = widgets.Text(
             value="",
             placeholder=text("ui.number_placeholder"),
@@ -563,7 +579,7 @@ class NumberAnswer(Question[float]):
 
     def _coerce(self, value: object) -> float | None:
         if isinstance(value, str):
-            return parse_number(value)
+            return parse_amount(value, unit=self.unit, whole=self.whole)
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             number = float(value)
             if math.isfinite(number):
@@ -579,6 +595,8 @@ class TextAnswer(Question[str]):
 
     The answer is saved when the learner presses Enter (one line) or leaves the box.
     """
+
+    kind = "typed"
 
     def __init__(
         self, qid: str, prompt: str, *, multiline: bool = False, sheet: AnswerSheet

@@ -20,6 +20,7 @@ import nbformat
 
 from curriculum.framework import Framework, load_framework
 from graders.common.errors import BdhvsError
+from graders.course.item_kinds import item_kinds
 
 NBGRADER_SCHEMA_VERSION = 3
 
@@ -35,6 +36,8 @@ class GradedItem:
     competences: tuple[str, ...]
     step: int
     manual: bool
+    kind: str = "code"
+    """How the learner answers: one of :data:`graders.course.item_kinds.KINDS`."""
 
 
 @dataclass
@@ -54,6 +57,7 @@ def scan_notebook(path: Path, assignment: str, framework: Framework) -> SourceSc
         scan.problems.append(f"{where}: not a valid notebook ({exc.__class__.__name__}: {exc})")
         return scan
     seen: set[str] = set()
+    kinds = item_kinds(nb)
     for index, cell in enumerate(nb.cells, start=1):
         meta = cell.metadata.get("nbgrader")
         tags = cell.metadata.get("bdhvs")
@@ -100,6 +104,7 @@ def scan_notebook(path: Path, assignment: str, framework: Framework) -> SourceSc
                 competences=competences,
                 step=step,
                 manual=not is_test,
+                kind=kinds.get(cell_id, "code"),
             )
         )
     if not scan.items and not scan.problems:

@@ -224,6 +224,93 @@ MESSAGES: dict[str, dict[str, str]] = {
             "signs are highlighted and numbered, and explained below.</p>"
         ),
     },
+    # The Diceware explorer.
+    "diceware.intro": {
+        "vi": (
+            "<p><strong>Mỗi từ thêm vào nhân số khả năng lên 7.776 lần.</strong> Kéo thanh "
+            "trượt để chọn số từ của một cụm mật khẩu, mỗi từ chọn ngẫu nhiên bằng xúc xắc từ "
+            "danh sách 7.776 từ.</p>"
+        ),
+        "en": (
+            "<p><strong>Each added word multiplies the possibilities by 7,776.</strong> Move the "
+            "slider to choose how many words a passphrase has, each picked at random with dice "
+            "from a list of 7,776 words.</p>"
+        ),
+    },
+    "diceware.words": {"vi": "Số từ:", "en": "Words:"},
+    "diceware.result": {
+        "vi": (
+            "<p>Số cụm mật khẩu khác nhau: <strong>{count}</strong>, tức khoảng "
+            "<strong>{bits} bit</strong>.</p>"
+        ),
+        "en": (
+            "<p>Different passphrases: <strong>{count}</strong>, that is about "
+            "<strong>{bits} bits</strong>.</p>"
+        ),
+    },
+    "diceware.compare": {
+        "vi": (
+            "<p>So sánh: 8 ký tự chọn hoàn toàn ngẫu nhiên trong 95 ký tự gõ được trên bàn "
+            "phím (chữ thường, chữ hoa, chữ số, ký hiệu, dấu cách) cho khoảng {bits} bit. "
+            "{verdict}</p>"
+        ),
+        "en": (
+            "<p>For comparison: 8 characters picked fully at random from the 95 characters on a "
+            "keyboard (lower and upper case, digits, symbols, space) give about {bits} bits. "
+            "{verdict}</p>"
+        ),
+    },
+    "diceware.more": {
+        "vi": "Cụm mật khẩu này khó đoán hơn, mà lại dễ nhớ hơn.",
+        "en": "This passphrase is harder to guess, and easier to remember.",
+    },
+    "diceware.less": {
+        "vi": "Cụm mật khẩu này dễ đoán hơn: hãy thêm từ.",
+        "en": "This passphrase is easier to guess: add words.",
+    },
+    # The link reader.
+    "reader.intro": {
+        "vi": (
+            "<p><strong>Đọc tên máy chủ của một đường link.</strong> Gõ hoặc dán một đường link "
+            "vào ô; công cụ cho biết máy tính sẽ thật sự kết nối tới đâu.</p>"
+        ),
+        "en": (
+            "<p><strong>Read the host of a link.</strong> Type or paste a link into the box; the "
+            "tool tells where a computer would really connect.</p>"
+        ),
+    },
+    "reader.box": {"vi": "Đường link:", "en": "Link:"},
+    "reader.placeholder": {
+        "vi": "Ví dụ: https://dichvucong.gov.vn@abc.example",
+        "en": "For example: https://dichvucong.gov.vn@abc.example",
+    },
+    "reader.empty": {"vi": "Chưa có đường link nào.", "en": "No link yet."},
+    "reader.no_host": {
+        "vi": "Không đọc được tên máy chủ: đây không phải một địa chỉ trang web hợp lệ.",
+        "en": "No host can be read: this is not a valid web address.",
+    },
+    "reader.host": {
+        "vi": "Tên máy chủ thật: <strong>{host}</strong>.",
+        "en": "Real host: <strong>{host}</strong>.",
+    },
+    "reader.gov": {
+        "vi": "Thuộc <code>.gov.vn</code>: địa chỉ của một cơ quan nhà nước.",
+        "en": "In <code>.gov.vn</code>: the address of a state body.",
+    },
+    "reader.not_gov": {
+        "vi": "<strong>Không</strong> thuộc <code>.gov.vn</code>.",
+        "en": "<strong>Not</strong> in <code>.gov.vn</code>.",
+    },
+    "reader.caveat": {
+        "vi": (
+            "Đuôi .gov.vn chỉ cho biết ai sở hữu địa chỉ. Cách an toàn nhất vẫn là tự gõ địa chỉ "
+            "bạn đã biết, không bấm link trong tin nhắn lạ."
+        ),
+        "en": (
+            "The .gov.vn ending only tells who owns the address. Safest is still to type an "
+            "address you know, not to tap links in unexpected messages."
+        ),
+    },
 }
 
 text = catalogue("an_toan_so", MESSAGES)

@@ -7,8 +7,12 @@ Their words come from :mod:`.texts`, in the interface language of :mod:`curricul
   module: only the estimate is shown.
 * :func:`message_inspector` shows a message with its scam warning signs highlighted, from a
   few Vietnamese sample messages or from text the learner types or pastes.
+* :func:`diceware_explorer` shows how the number of possible passphrases grows with each word,
+  next to eight random characters, so that learners see it without computing powers.
+* :func:`link_reader` reads the real host of a link the learner types, the way the lesson
+  teaches it to be read by eye.
 
-Both functions return their top-level widget, so calling one as the last line of a cell
+The functions return their top-level widget, so calling one as the last line of a cell
 displays it. They build the widgets and compute the first view at once, so they also run
 without a browser (for example under papermill), where the widgets are simply not shown.
 The HTML helpers are plain functions of their inputs, with every piece of user text escaped.
@@ -17,6 +21,7 @@ The HTML helpers are plain functions of their inputs, with every piece of user t
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 
 import ipywidgets as widgets
@@ -28,15 +33,25 @@ from curriculum.modules.an_toan_so.safety import (
     VERDICT_WEAK,
     PasswordEstimate,
     ScamSignal,
+    diceware_combinations,
+    diceware_entropy_bits,
+    is_official_gov_domain,
     passphrase_strength,
+    real_host,
     scam_signals,
 )
 from curriculum.modules.an_toan_so.texts import text
 from curriculum.toolkit.i18n import get_language
+from curriculum.toolkit.simulation import Simulation
 
 __all__ = [
+    "diceware_explorer",
+    "diceware_html",
     "estimate_html",
+    "grouped",
     "highlight_signals_html",
+    "link_html",
+    "link_reader",
     "message_inspector",
     "passphrase_explorer",
     "signals_summary",
@@ -53,6 +68,8 @@ _LABEL_STYLE = {"description_width": "7em"}
 _DANGEROUS_CODES = frozenset(
     {"HOI_MA_BAO_MAT", "CHUYEN_TIEN", "CAI_UNG_DUNG", "LIEN_KET_LA", "HOI_DU_LIEU"}
 )
+#: Characters one can type on a keyboard: 26 + 26 letters, 10 digits, 33 symbols and space.
+_KEYBOARD = 95
 _MARK_STYLE = "background:#ffe08a;color:#000;padding:0 .1em;border-bottom:2px solid #b35c00"
 _CUSTOM_MESSAGE = -1
 
@@ -246,3 +263,78 @@ def message_inspector() -> widgets.VBox:
     refresh()
     intro = widgets.HTML(text("inspector.intro"))
     return widgets.VBox([intro, picker, area, result], layout=_wide_layout())
+
+
+# ---------------------------------------------------------------------------
+# Diceware explorer
+# ---------------------------------------------------------------------------
+
+
+def grouped(number: int) -> str:
+    """``number`` with its thousands grouped as the interface language writes them."""
+    written = f"{number:,}"
+    return written.replace(",", ".") if get_language() == "vi" else written
+
+
+def diceware_html(words: int) -> str:
+    """How many passphrases of ``words`` Diceware words there are, compared with 8 characters."""
+    bits = diceware_entropy_bits(words)
+    random_bits = 8 * math.log2(_KEYBOARD)
+    verdict = text("diceware.more") if bits > random_bits else text("diceware.less")
+    return text(
+        "diceware.result", count=grouped(diceware_combinations(words)), bits=_one_decimal(bits)
+    ) + text("diceware.compare", bits=_one_decimal(random_bits), verdict=verdict)
+
+
+def diceware_explorer() -> widgets.VBox:
+    """A slider for the number of words and the number of passphrases it gives."""
+    words = widgets.IntSlider(
+        value=3,
+        min=1,
+        max=8,
+        description=text("diceware.words"),
+        style=_LABEL_STYLE,
+        layout=_wide_layout(),
+    )
+    simulation = Simulation({"words": words}, diceware_html)
+    return widgets.VBox(
+        [widgets.HTML(text("diceware.intro")), simulation.widget], layout=_wide_layout()
+    )
+
+
+# ---------------------------------------------------------------------------
+# Link reader
+# ---------------------------------------------------------------------------
+
+
+def link_html(link: str) -> str:
+    """What :func:`real_host` finds in ``link``, and whether it is a ``.gov.vn`` host."""
+    if not link.strip():
+        return f"<p>{text('reader.empty')}</p>"
+    host = real_host(link)
+    if host is None:
+        return f"<p>{text('reader.no_host')}</p>"
+    zone = text("reader.gov") if is_official_gov_domain(link) else text("reader.not_gov")
+    return (
+        f'<div role="status" aria-live="polite"><p>{text("reader.host", host=html.escape(host))} '
+        f"{zone}</p><p><em>{html.escape(text('reader.caveat'))}</em></p></div>"
+    )
+
+
+def link_reader() -> widgets.VBox:
+    """A box for a link and, as the learner types, the host it really leads to."""
+    box = widgets.Text(
+        value="",
+        placeholder=text("reader.placeholder"),
+        description=text("reader.box"),
+        continuous_update=True,
+        style=_LABEL_STYLE,
+        layout=_wide_layout(),
+    )
+    result = widgets.HTML(link_html(""), layout=_wide_layout())
+
+    def refresh(change: object = None) -> None:
+        result.value = link_html(box.value)
+
+    box.observe(refresh, names="value")
+    return widgets.VBox([widgets.HTML(text("reader.intro")), box, result], layout=_wide_layout())

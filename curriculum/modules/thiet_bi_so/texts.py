@@ -83,6 +83,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Một phút video (MB, ước lượng):",
         "en": "One minute of video (MB, estimate):",
     },
+    # The file name sorter.
+    "names.box": {"vi": "Thêm một tên tệp:", "en": "Add a file name:"},
+    "names.ngay_thang_nam": {
+        "vi": "Tên bắt đầu bằng ngày-tháng-năm, máy sắp xếp thành:",
+        "en": "Names starting with day-month-year, as the computer sorts them:",
+    },
+    "names.nam_thang_ngay": {
+        "vi": "Tên bắt đầu bằng năm-tháng-ngày, máy sắp xếp thành:",
+        "en": "Names starting with year-month-day, as the computer sorts them:",
+    },
+    # The tool chooser.
+    "tools.tool": {"vi": "Công cụ", "en": "Tool"},
+    "tools.verdict": {"vi": "Đáp ứng đủ?", "en": "Meets every need?"},
+    "tools.fits": {"vi": "Đủ", "en": "Yes"},
+    "tools.misses": {"vi": "Thiếu", "en": "No"},
+    "tools.needs": {"vi": "Cần: {needs}.", "en": "Needed: {needs}."},
+    "tools.none": {
+        "vi": 'Chưa chọn nhu cầu nào: công cụ nào cũng "đủ". Hãy đánh dấu nhu cầu trước.',
+        "en": 'No need ticked: every tool "fits". Tick the needs first.',
+    },
 }
 
 text = catalogue("thiet_bi_so", MESSAGES)

@@ -5,6 +5,10 @@
   problem, tries one step at a time, says whether it worked, and at the end gets the list of
   what to tell the IT staff.
 - :func:`bo_nho_html` and :func:`storage_explorer`: how photos, videos and apps fill a device.
+- :func:`thu_tu_ten_tep` and :func:`file_name_sorter`: why file names start with the date written
+  year-month-day: the learner types a name and sees where a computer files it.
+- :data:`CONG_CU`, :func:`cong_cu_html` and :func:`tool_chooser`: needs first, tools second; the
+  learner ticks the needs and sees which (invented) tools meet them all.
 
 Everything is offline; menu names on real devices differ between models and versions. What the
 tools say to the learner is in :mod:`.texts`, in Vietnamese and English; the problems, their
@@ -24,11 +28,18 @@ from curriculum.toolkit.simulation import Simulation
 
 __all__ = [
     "BAO_CNTT",
+    "CONG_CU",
+    "NHU_CAU",
     "SU_CO",
+    "TEN_TEP",
     "SuCo",
     "TroLySuCo",
     "bo_nho_html",
+    "cong_cu_html",
+    "file_name_sorter",
     "storage_explorer",
+    "thu_tu_ten_tep",
+    "tool_chooser",
     "troubleshooter",
 ]
 
@@ -287,4 +298,113 @@ def storage_explorer() -> Simulation:
             "mb_moi_phut": truot(100.0, 20.0, 500.0, 10.0, text("slider.minute_size")),
         },
         bo_nho_html,
+    )
+
+
+TEN_TEP: dict[str, tuple[str, ...]] = {
+    "ngay_thang_nam": (
+        "05-01-2026_BaoCao.docx",
+        "20-11-2025_BaoCao.docx",
+        "12-03-2026_BaoCao.docx",
+    ),
+    "nam_thang_ngay": (
+        "2026-01-05_BaoCao.docx",
+        "2025-11-20_BaoCao.docx",
+        "2026-03-12_BaoCao.docx",
+    ),
+}
+"""The same three reports named two ways: day-month-year and year-month-day."""
+
+
+def thu_tu_ten_tep(ten_moi: str = "") -> str:
+    """Both lists of :data:`TEN_TEP` as a computer sorts names, with ``ten_moi`` added.
+
+    A computer compares names character by character, so only names that start with the year,
+    then a two-digit month and day, come out in the order of time.
+    """
+    moi = ten_moi.strip()
+    phan = []
+    for kieu, ten in TEN_TEP.items():
+        danh_sach = sorted({*ten, moi} if moi else set(ten))
+        dong = "".join(
+            f"<li>{'<b>' if t == moi else ''}{html.escape(t)}{'</b>' if t == moi else ''}</li>"
+            for t in danh_sach
+        )
+        phan.append(f"<p>{html.escape(text(f'names.{kieu}'))}</p><ol>{dong}</ol>")
+    return "".join(phan)
+
+
+def file_name_sorter() -> Simulation:
+    """A box to type a file name; both lists are shown sorted with it, the new name in bold."""
+    return Simulation(
+        {
+            "ten_moi": widgets.Text(
+                value="",
+                placeholder="2026-1-9_BaoCao.docx",
+                description=text("names.box"),
+                continuous_update=False,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="auto"),
+            )
+        },
+        thu_tu_ten_tep,
+    )
+
+
+NHU_CAU: dict[str, str] = {
+    "hop": "họp trực tuyến",
+    "ghi_hinh": "ghi hình cuộc họp",
+    "dien_thoai": "dùng được trên điện thoại",
+    "duoc_phep": "được cơ quan cho phép dùng",
+}
+"""Needs a commune office may have for a meeting tool, id -> what the learner reads."""
+
+CONG_CU: dict[str, frozenset[str]] = {
+    "Phần mềm họp A": frozenset({"hop", "ghi_hinh", "dien_thoai", "duoc_phep"}),
+    "Phần mềm họp B": frozenset({"hop", "dien_thoai", "duoc_phep"}),
+    "Phần mềm họp C": frozenset({"hop", "ghi_hinh", "duoc_phep"}),
+    "Ứng dụng nhắn tin D": frozenset({"dien_thoai", "duoc_phep"}),
+    "Ứng dụng lạ E (tải từ đường link)": frozenset({"hop", "ghi_hinh", "dien_thoai"}),
+}
+"""Invented tools and the needs of :data:`NHU_CAU` each one meets."""
+
+
+def cong_cu_html(**chon: bool) -> str:
+    """A table of :data:`CONG_CU`: which needs each tool meets, and whether it meets all chosen.
+
+    ``chon`` maps each need of :data:`NHU_CAU` to whether the learner needs it; a tool fits when
+    it meets every chosen need, however many other features it has.
+    """
+    can = [ma for ma in NHU_CAU if chon.get(ma)]
+    dau = "".join(f"<th>{html.escape(NHU_CAU[ma])}</th>" for ma in NHU_CAU)
+    hang = []
+    for ten, co in CONG_CU.items():
+        o = "".join(f"<td>{'✅' if ma in co else '—'}</td>" for ma in NHU_CAU)
+        hop = all(ma in co for ma in can)
+        ket_luan = text("tools.fits") if hop else text("tools.misses")
+        hang.append(f"<tr><td>{html.escape(ten)}</td>{o}<td>{html.escape(ket_luan)}</td></tr>")
+    if can:
+        tom_tat = text("tools.needs", needs=", ".join(NHU_CAU[ma] for ma in can))
+    else:
+        tom_tat = text("tools.none")
+    return (
+        f"<p>{html.escape(tom_tat)}</p>"
+        f"<table><tr><th>{html.escape(text('tools.tool'))}</th>{dau}"
+        f"<th>{html.escape(text('tools.verdict'))}</th></tr>{''.join(hang)}</table>"
+    )
+
+
+def tool_chooser() -> Simulation:
+    """One tick box per need; the table shows which tools meet every ticked need."""
+    return Simulation(
+        {
+            ma: widgets.Checkbox(
+                value=ma in ("hop",),
+                description=nhan,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            for ma, nhan in NHU_CAU.items()
+        },
+        cong_cu_html,
     )

@@ -179,6 +179,25 @@ KHO_MO_PHONG: tuple[Trang, ...] = (
         "Phóng viên ghi nhận tại bộ phận một cửa xã An Bình: nhiều người dân đã tự nộp hồ sơ "
         "trực tuyến, cán bộ hướng dẫn tận tình những người còn lúng túng.",
     ),
+    Trang(
+        "T13",
+        "Phiên giao dịch việc làm tháng 12 năm 2026",
+        "Trang thông tin điện tử Trung tâm Dịch vụ việc làm tỉnh Hòa Sơn",
+        "co_quan",
+        "18/11/2026",
+        "Trung tâm tổ chức phiên giao dịch việc làm ngày 10/12/2026 tại trụ sở Trung tâm. "
+        "Người lao động được tư vấn, giới thiệu việc làm và gặp trực tiếp doanh nghiệp. "
+        "Không doanh nghiệp nào được đòi người lao động đặt cọc tiền.",
+    ),
+    Trang(
+        "T14",
+        "Việc làm tại nhà lương 15 triệu, nhận việc ngay hôm nay",
+        "Trang quảng cáo không rõ chủ",
+        "quang_cao",
+        "17/11/2026",
+        "Tuyển gấp 50 người đóng gói hàng, việc nhẹ lương cao, không cần kinh nghiệm. "
+        "Nhắn Zalo để nhận việc, chuyển khoản 500.000 đồng đặt cọc giữ chỗ và mua đồng phục.",
+    ),
 )
 
 

@@ -1,0 +1,1 @@
+"""Simulated Vietnamese apps for tasks done by tapping: one app per file, each an AppTask."""
