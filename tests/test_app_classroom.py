@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from curriculum.modules import load_modules
+from curriculum.modules.tap_huan_vien.classroom import LEARNERS, TARGETS, ClassroomApp
 from curriculum.toolkit.answers import AnswerSheet
-from curriculum.toolkit.apps.classroom import LEARNERS, TARGETS, ClassroomApp
 
 from appkit import assert_refused, hidden_checkpoints, screen_text, tap
 

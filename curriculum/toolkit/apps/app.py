@@ -81,11 +81,14 @@ _STYLE = (
     "border-bottom:1px solid #ccc;margin-bottom:6px}"
     f".{_CSS_CLASS} .widget-html-content,.{_CSS_CLASS} .widget-label"
     "{font-size:16px;line-height:1.45;white-space:normal;height:auto}"
-    f".{_CSS_CLASS} .jupyter-button{{min-height:44px;height:auto;font-size:16px;"
-    "white-space:normal;text-align:left;padding:6px 12px}"
-    f".{_CSS_CLASS} input[type=text],.{_CSS_CLASS} textarea{{min-height:44px;font-size:16px}}"
+    # Three classes: ipywidgets' own rules (two classes) may load after this style sheet.
+    f".{_CSS_CLASS} .jupyter-widgets.jupyter-button{{min-height:44px;height:auto;"
+    "font-size:16px;white-space:normal;text-align:left;padding:6px 12px}"
+    f".{_CSS_CLASS} .jupyter-widgets input[type=text],"
+    f".{_CSS_CLASS} .jupyter-widgets input[type=password],"
+    f".{_CSS_CLASS} .jupyter-widgets textarea{{min-height:44px;font-size:16px}}"
     f".{_CSS_CLASS} .bdhvs-app-note{{color:#8a1f11}}"
-    ".bdhvs-app-restart{font-size:16px}"
+    ".jupyter-widgets.jupyter-button.bdhvs-app-restart{font-size:16px}"
     "</style>"
 )
 
