@@ -94,6 +94,22 @@ def test_saved_actions_that_cannot_be_replayed_are_reported_not_raised(sheet: An
     assert Lamp("den", "Bật đèn", sheet=AnswerSheet("bai_1")).problem
 
 
+def test_a_hostile_saved_action_is_reported_for_that_item_and_never_raised(sheet: AnswerSheet):
+    # A name that is no text makes the app's own code fail while replaying the saved taps.
+    sheet.record("den", [{"action": "rename", "name": 7}])
+    lamp = Lamp("den", "Bật đèn", sheet=AnswerSheet("bai_1"))
+    assert lamp.value is None and lamp.problem
+    # Nesting deeper than Python's recursion limit, written as a learner could write the file.
+    deep = "[" * 5000 + "]" * 5000
+    Path("bai_1.answers.json").write_text(
+        '{"format": "bdhvs-answers/1", "sheet": "bai_1", "answers": {"den": {"value": '
+        f'[{{"action": "switch", "deep": {deep}}}]}}}}}}',
+        encoding="utf-8",
+    )
+    lamp = Lamp("den", "Bật đèn", sheet=AnswerSheet("bai_1"))
+    assert lamp.value is None and lamp.problem
+
+
 def test_actions_are_small_json_objects_and_their_number_is_bounded(sheet: AnswerSheet):
     lamp = Lamp("den", "Bật đèn", sheet=sheet)
     with pytest.raises(Refused):

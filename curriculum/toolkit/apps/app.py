@@ -314,6 +314,8 @@ class AppTask(Question[list[dict[str, Any]]]):
             self.replay(value)
         except Refused as refused:
             raise ValueError(text("app.replay_failed", reason=refused)) from None
+        except Exception:  # a saved file is the learner's: any fault in it is theirs, reported
+            raise ValueError(text("app.bad_actions", limit=MAX_ACTIONS)) from None
         return [dict(entry) for entry in value] or None
 
     def _show(self, answer: list[dict[str, Any]] | None) -> None:
