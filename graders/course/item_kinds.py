@@ -16,25 +16,17 @@ from collections.abc import Iterator
 
 import nbformat
 
-from graders.course.library import LIBRARY
+from graders.course.library import LIBRARY, parse_code
 
 KINDS = ("app", "choice", "typed", "written", "code")
 """Every kind, from the one that shows doing most directly to code."""
-
-
-def _tree(source: str) -> ast.Module | None:
-    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    try:
-        return ast.parse("\n".join(lines))
-    except SyntaxError:
-        return None
 
 
 def _library_imports(nb: nbformat.NotebookNode) -> dict[str, tuple[str, str]]:
     """Local name -> (module, name) for every ``from curriculum... import name`` of the notebook."""
     found: dict[str, tuple[str, str]] = {}
     for cell in nb.cells:
-        if cell.cell_type != "code" or (tree := _tree(cell.source)) is None:
+        if cell.cell_type != "code" or (tree := parse_code(cell.source)) is None:
             continue
         for node in ast.walk(tree):
             if (
@@ -83,7 +75,7 @@ def item_kinds(nb: nbformat.NotebookNode) -> dict[str, str]:
     questions: dict[str, str] = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and (tree := _tree(cell.source)):
+        if cell.cell_type == "code" and meta.get("solution") and (tree := parse_code(cell.source)):
             questions.update(_bound_questions(tree, imports))
     kinds: dict[str, str] = {}
     for cell in nb.cells:
@@ -96,7 +88,7 @@ def item_kinds(nb: nbformat.NotebookNode) -> dict[str, str]:
         elif meta.get("solution"):
             kinds[grade_id] = "code"
         else:
-            tree = _tree(cell.source)
+            tree = parse_code(cell.source)
             read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} if tree else set()
             found = {questions[name] for name in read if name in questions}
             kinds[grade_id] = min(found, key=KINDS.index) if found else "code"

@@ -21,13 +21,13 @@ import nbformat
 LIBRARY = "curriculum"
 
 
-def _parse(source: str) -> ast.Module | None:
+def parse_code(source: str) -> ast.Module | None:
     """The syntax tree of ``source``, with IPython's ``%magic`` and ``!shell`` lines left out."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         return ast.parse("\n".join(lines))
     except SyntaxError:
-        return None  # a cell that does not run cannot import anything either
+        return None  # a cell that does not run cannot import or build anything either
 
 
 def imported_names(tree: ast.Module, package: str) -> Iterator[str]:
@@ -63,7 +63,7 @@ def _find(name: str) -> ModuleSpec | None:
 
 def _notebook_trees(notebook: Path) -> Iterator[ast.Module]:
     for cell in nbformat.read(notebook, as_version=4).cells:
-        if cell.cell_type == "code" and (tree := _parse(cell.source)) is not None:
+        if cell.cell_type == "code" and (tree := parse_code(cell.source)) is not None:
             yield tree
 
 
@@ -78,7 +78,7 @@ def library_modules(folder: Path) -> dict[str, Path]:
         tree for notebook in sorted(folder.rglob("*.ipynb")) for tree in _notebook_trees(notebook)
     ]
     for script in sorted(folder.rglob("*.py")):
-        if (tree := _parse(script.read_text(encoding="utf-8"))) is not None:
+        if (tree := parse_code(script.read_text(encoding="utf-8"))) is not None:
             trees.append(tree)
     found: dict[str, Path] = {}
     pending = [name for tree in trees for name in imported_names(tree, "")]
@@ -91,7 +91,7 @@ def library_modules(folder: Path) -> dict[str, Path]:
             continue
         found[name] = Path(spec.origin)
         pending.extend(_parents(name))
-        if (tree := _parse(found[name].read_text(encoding="utf-8"))) is not None:
+        if (tree := parse_code(found[name].read_text(encoding="utf-8"))) is not None:
             package = (
                 name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
             )
