@@ -24,11 +24,11 @@ $(PROXY):
 
 # The whole suite, as CI runs it: browsers, JupyterHub, PostgreSQL, papermill, grading.
 test: $(STAMP) $(PROXY) lint
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra -n auto --dist loadgroup --durations=25
 
 # Lint and every test not marked slow (pyproject.toml, tests/conftest.py): under two minutes.
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -ra -m "not slow"
+	$(BIN)/python -m pytest -ra -m "not slow" -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

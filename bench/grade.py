@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from graders.course.build import build  # noqa: E402
 from graders.course.directory import Course, init_course  # noqa: E402
-from graders.demo.synthetic import Learner, demo_answers, make_submission  # noqa: E402
+from graders.demo.synthetic import Learner, demo_answers, make_submission, taps_of  # noqa: E402
 from graders.grading.score_table import score_table  # noqa: E402
 
 from measure import measured, measured_bdhvs  # noqa: E402
@@ -44,13 +44,12 @@ def build_cohort(root: Path, learners: int, seed: int) -> Course:
     release = nbformat.read(course.release_dir / ASSIGNMENT / name, as_version=4)
     rng = random.Random(seed)
     width = len(str(learners))
+    taps = taps_of(source, release, answers)
     for number in range(learners):
         profile = "deleted_test" if number == 0 else rng.choice(PROFILES)
         learner = Learner(id=f"hv{number:0{width}d}", unit="", profile=profile)
         folder = course.submitted_dir / learner.id / ASSIGNMENT
-        folder.mkdir(parents=True)
-        text = make_submission(learner, source, release, answers, rng)
-        (folder / name).write_text(text, encoding="utf-8")
+        make_submission(learner, source, release, answers, rng, taps).write(folder)
     return course
 
 

@@ -125,6 +125,27 @@ SLOW_FIXTURES = {
 }
 
 
+# `make test` runs the suite in two processes (pytest-xdist, ``--dist loadgroup``). Each test
+# file runs whole in one of them, so a module's fixtures are made once; the files that share an
+# expensive session fixture run in the same process, so it is made once too; the hub's tests,
+# which share system accounts, never run side by side, nor do the files that declare the same
+# group (``pytestmark = pytest.mark.xdist_group("machine")``: they change the machine's folders).
+SHARED_GROUPS = {"built_course": "course", "graded_course": "course", "postgres": "postgres"}
+
+
+def _group(item: pytest.Item) -> str:
+    declared = item.get_closest_marker("xdist_group")  # a module's own, e.g. "machine"
+    if declared is not None:
+        return str(declared.args[0])
+    if item.get_closest_marker("hub"):
+        return "hub"
+    for name in item.fixturenames:
+        if name in SHARED_GROUPS:
+            return SHARED_GROUPS[name]
+    return _file(item)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for name in item.fixturenames:
@@ -135,6 +156,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.get_closest_marker(kind) for kind in SLOW_KINDS
         ):
             item.add_marker("slow")
+    shared: dict[str, str] = {}  # a file with a test in a shared group runs whole in it
+    for item in items:
+        group = _group(item)
+        if group != _file(item):
+            shared[_file(item)] = group
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(shared.get(_file(item), _file(item))))
+
+
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
 
 
 @pytest.fixture(scope="session")

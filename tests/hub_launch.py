@@ -5,7 +5,8 @@ real deployment installs it where every account can run it (deploy/README.md). H
 and every server it spawns, sees those folders opened up to show only the interpreter, the
 virtual environment, this repository and the hub folder (graders.grading.sandbox.isolation does the
 mounting);
-/tmp, /var/tmp and /dev/shm are private to the hub. Nothing changes outside the namespace.
+/tmp, /var/tmp, /dev/shm and the machine's other shared writable folders are private to the hub;
+the rest stays writable. Nothing changes outside the namespace.
 
     python hub_launch.py HUB_ROOT -- JUPYTERHUB_ARGS...
 """
@@ -26,7 +27,9 @@ def main() -> None:
     assert separator == "--", "usage: hub_launch.py HUB_ROOT -- JUPYTERHUB_ARGS..."
     unshare(CLONE_NEWNS)
     expose = [Path(sys.base_prefix), Path(sys.prefix), REPO, Path(hub_root)]
-    private_filesystem(hide=[], expose=expose, user=sandbox_user(), tmp_size_mb=1024)
+    private_filesystem(
+        hide=[], expose=expose, user=sandbox_user(), tmp_size_mb=1024, host_writable=True
+    )
     os.execv(sys.executable, [sys.executable, "-m", "jupyterhub", *hub_args])
 
 

@@ -94,22 +94,23 @@ def test_the_scan_recognises_each_kind_of_answers(tmp_path):
     assert answers_in(mentions) is None
 
 
-def test_listed_paths_are_plain_paths_inside_the_checkout_that_exist():
+def test_listed_paths_are_plain_paths_inside_the_checkout_that_exist_or_are_ignored_output():
     entries = answer_paths.listed()
     assert len(entries) == len(set(entries))
     for entry in entries:
         path = PurePosixPath(entry)
         assert not path.is_absolute() and ".." not in path.parts, entry
-        assert (REPO / entry).exists(), entry
+        output = ["git", "check-ignore", "-q", f"{entry}/"]  # a folder the project's commands make
+        assert (REPO / entry).exists() or subprocess.run(output, cwd=REPO).returncode == 0, entry
 
 
 def test_the_test_suite_and_the_history_are_listed_though_no_marker_shows_them():
     assert {"tests", ".git"} <= set(answer_paths.listed())
 
 
-def test_a_checkout_hides_every_listed_path():
+def test_a_checkout_hides_the_whole_checkout_and_every_listed_path():
     assert answer_paths.PROJECT_ROOT == REPO
-    assert answer_paths.hidden() == [REPO / entry for entry in answer_paths.listed()]
+    assert answer_paths.hidden() == [REPO, *(REPO / entry for entry in answer_paths.listed())]
 
 
 def test_an_installed_package_hides_only_the_listed_paths_inside_it(tmp_path):

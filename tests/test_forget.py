@@ -14,6 +14,7 @@ from graders.credentials.issuer import create_issuer, load_issuer
 from graders.credentials.registry import read_index
 from graders.exports.write import write_outputs
 from graders.grading.grade import grade
+from graders.privacy.forget import mentions
 from graders.report.page import write_report
 
 from conftest import ASSIGNMENTS, run_bdhvs, submit_copy
@@ -156,3 +157,15 @@ def test_forgetting_an_unknown_learner_says_nothing_was_found(forgotten, capsys)
         capsys, "learners", "forget", "hv-khong-co", "--course", str(forgotten.course.root)
     )
     assert result.returncode == 2 and "nothing of learner" in result.stderr
+
+
+def test_the_search_reads_huge_sparse_files_by_their_data_and_never_opens_a_pipe(tmp_path):
+    folder = tmp_path / "submitted" / "hv007"
+    folder.mkdir(parents=True)
+    sparse = folder / "thu_muc.bin"
+    with open(sparse, "wb") as handle:
+        handle.seek(1 << 40)  # a terabyte of holes, then the id across a chunk boundary
+        handle.write(b"x" * ((1 << 20) - 4) + b" hv001 ")
+    os.mkfifo(folder / "ong_dan")  # opening it for reading would wait for a writer forever
+    (folder / "khac.txt").write_text("hv0010 is someone else", encoding="utf-8")
+    assert mentions("hv001", [tmp_path], set()) == [sparse]

@@ -22,7 +22,7 @@ from nbgrader.api import Gradebook
 
 from graders.common.errors import BdhvsError
 from graders.course.directory import REPOSITORY_ASSIGNMENTS
-from graders.demo.synthetic import Learner, demo_answers, make_submission
+from graders.demo.synthetic import Learner, demo_answers, make_submission, taps_of
 from graders.grading.grade import grade
 from graders.grading.score_table import score_table
 
@@ -74,10 +74,11 @@ def real(tmp_path_factory):
     submit_copy(course, "perfect", REAL, course.source_dir / REAL)
     submit_copy(course, "blank", REAL, course.release_dir / REAL)
     rng = random.Random(7)
+    taps = taps_of(source, release, answers)
     for learner in ("partial_late", "wrong"):
         profile = learner.split("_")[0]
-        text = make_submission(Learner(learner, "", profile), source, release, answers, rng)
-        submit(course, learner, REAL, {name: text})
+        made = make_submission(Learner(learner, "", profile), source, release, answers, rng, taps)
+        submit(course, learner, REAL, made.files)
     (course.submitted_dir / "partial_late" / REAL / "timestamp.txt").write_text(AFTER_DUE)
     raising = nbformat.read(course.source_dir / REAL / name, as_version=4)
     for cell in raising.cells:

@@ -177,6 +177,11 @@ def delete_test_cell(nb_text):
     return nbformat.writes(nb)
 
 
+def first_file(entry):
+    """A file under a path of the answer list, if any (an output folder may not exist yet)."""
+    return next((p for p in (REPO / entry).rglob("*") if p.is_file()), None)
+
+
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     base = tmp_path_factory.mktemp("isolation")
@@ -189,8 +194,7 @@ def cohort(tmp_path_factory):
         str(course.root / "gradebook.db"),
         str(course.submitted_dir / "honest" / TINY / f"{TINY}.ipynb"),
         *(  # a file under each path of the answer list: other courses' hidden tests and more
-            str(next(p for p in (REPO / entry).rglob("*") if p.is_file()))
-            for entry in answer_paths.listed()
+            str(path) for path in map(first_file, answer_paths.listed()) if path is not None
         ),
     ]
     submit_tiny(course, "honest", {})

@@ -87,3 +87,54 @@ def test_build_refuses_sources_that_hold_widget_answer_files(tmp_path):
     result = run_bdhvs("build", "--course", str(tmp_path / "c"))
     assert result.returncode == 2 and "answer file" in result.stderr
     assert not list((tmp_path / "c" / "release").iterdir())
+
+
+HIDDEN_CHECK = 'assert tra_loi == "mười bốn", "Đáp án đúng là mười bốn."'
+
+
+def one_item_notebook(folder, test_source: str):
+    """A learner's notebook of one answer cell, answered wrongly, and its test cell."""
+    answer = nbformat.v4.new_code_cell('tra_loi = "mười ba"')
+    answer.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "cau_1_dap_an"}
+    test = nbformat.v4.new_code_cell(test_source)
+    test.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "grade_id": "cau_1_kiem_tra",
+        "points": 1,
+    }
+    nb = nbformat.v4.new_notebook(cells=[answer, test])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = folder / "bai.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_check_cuts_every_region_nbgrader_counts_as_hidden_tests(tmp_path):
+    # nbgrader's rule: a line that holds the delimiter anywhere opens or closes the region.
+    source = "\n".join(
+        [
+            'assert tra_loi, "Bạn chưa trả lời câu 1."',
+            "    # BEGIN HIDDEN TESTS (chấm sau)",
+            HIDDEN_CHECK,
+            "pass  # END HIDDEN TESTS",
+        ]
+    )
+    check = run_visible_checks(one_item_notebook(tmp_path, source))
+    report = format_report(check)
+    assert [r.passed for r in check.results] == [True], report
+    assert "mười bốn" not in report
+
+
+def test_check_runs_nothing_when_a_hidden_region_never_closes(tmp_path):
+    source = "\n".join(
+        ['assert tra_loi, "Bạn chưa trả lời câu 1."', "### BEGIN HIDDEN TESTS", HIDDEN_CHECK]
+    )
+    check = run_visible_checks(one_item_notebook(tmp_path, source))
+    assert check.error and not check.results
+    assert "mười bốn" not in format_report(check)

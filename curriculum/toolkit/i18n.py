@@ -57,6 +57,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không mở được tệp câu trả lời «{file}» ({error}).",
         "en": "The answer file «{file}» cannot be opened ({error}).",
     },
+    "sheet.not_file": {
+        "vi": "«{file}» không phải là một tệp thông thường, nên không đọc được câu trả lời.",
+        "en": "«{file}» is not a regular file, so no answer can be read from it.",
+    },
+    "sheet.too_big": {
+        "vi": (
+            "Tệp câu trả lời «{file}» lớn hơn {limit} MiB, nên không được đọc. Hãy báo giảng viên."
+        ),
+        "en": (
+            "The answer file «{file}» is over {limit} MiB, so it is not read. Tell your instructor."
+        ),
+    },
     "sheet.not_json": {
         "vi": (
             "Tệp câu trả lời «{file}» bị hỏng (không đọc được dưới dạng JSON), nên không dùng "

@@ -4,15 +4,15 @@ A learner's copy of an assignment holds only the visible tests; the hidden ones 
 by nbgrader when an instructor grades. The check runs the saved notebook in a fresh kernel in
 its own folder (so widget answers are read from their answer file, as in grading), and reports
 for each graded test cell whether its visible checks passed. It never shows a cell's code, and
-it cuts out any hidden-test region before running, so that even a notebook that still holds
-hidden tests reveals nothing through the checker.
+it cuts out every hidden-test region before running, by nbgrader's own rule (its ClearHiddenTests,
+in any cell), so that even a notebook that still holds hidden tests reveals nothing through the
+checker; a notebook whose hidden regions that rule cannot read is not run at all.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -24,9 +24,6 @@ from curriculum.toolkit.progress import CheckResult, SelfCheck, record_check
 
 __all__ = ["CheckResult", "SelfCheck", "check_button", "format_report", "run_visible_checks"]
 
-HIDDEN_REGION = re.compile(
-    r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S
-)
 CELL_TIMEOUT = 60
 
 
@@ -47,16 +44,28 @@ def _failure_message(cell: nbformat.NotebookNode) -> str:
     return ""
 
 
+def _cut_hidden_tests(nb: nbformat.NotebookNode) -> None:
+    """Cut every hidden-test region out of ``nb`` as nbgrader does when it releases an assignment;
+    RuntimeError when a region is never closed or regions are nested.
+
+    nbgrader is loaded here rather than with this module: every assignment's first cell imports
+    this module, in grading too, and only a check needs nbgrader.
+    """
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    cutter = ClearHiddenTests(enforce_metadata=False)
+    for index, cell in enumerate(nb.cells):
+        cutter.preprocess_cell(cell, {}, index)
+
+
 def run_visible_checks(path: str | Path, timeout: int = CELL_TIMEOUT) -> SelfCheck:
     """Run the notebook at ``path`` in a fresh kernel and judge each visible test cell."""
     path = Path(path).resolve()
     try:
         nb = nbformat.read(path, as_version=4)
-    except (OSError, ValueError, json.JSONDecodeError) as error:
+        _cut_hidden_tests(nb)
+    except (OSError, ValueError, json.JSONDecodeError, RuntimeError) as error:
         return SelfCheck(path.name, (), _text("unreadable", name=path.name, error=error))
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.source = HIDDEN_REGION.sub("", cell.source)
     client = NotebookClient(
         nb,
         timeout=timeout,

@@ -1,7 +1,7 @@
 """Where answers live: one list for everything that must keep them from learners.
 
 The list is ``answer-bearing-paths.txt`` beside this module, a plain file so that Binder's
-``postBuild`` (bash) reads the same lines. From it come the folders the grading sandbox hides
+``postBuild`` (bash) reads the same lines. From it come the paths the grading sandbox hides
 of this project (:func:`hidden`) and the Kubernetes image's ``Dockerfile.dockerignore``
 (:func:`dockerignore`; ``python -m graders.common.answer_paths --dockerignore`` writes it). A
 course's own answers (its whole folder, sources and gradebook) are hidden by the grading engine,
@@ -11,6 +11,8 @@ which knows the course.
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import tomllib
 from pathlib import Path
 
 LIST_FILE = Path(__file__).with_name("answer-bearing-paths.txt")
@@ -22,8 +24,6 @@ IMAGE_LEAVES_OUT = (
     "**/__pycache__",
     "*.egg-info",
     "bench",
-    "demo-output",
-    "test-artifacts",
 )
 DOCKERIGNORE_HEADER = """\
 # Generated from graders/common/answer-bearing-paths.txt: edit that list, then run
@@ -38,17 +38,41 @@ def listed() -> list[str]:
     return [entry for entry in entries if entry and not entry.startswith("#")]
 
 
-def hidden(root: Path = PROJECT_ROOT) -> list[Path]:
-    """The listed paths under ``root`` that a submission must not see.
+def is_checkout(root: Path = PROJECT_ROOT) -> bool:
+    """Whether ``root`` is a checkout (an editable install's packages live in one too), not
+    the site-packages folder of an installed package."""
+    return (root / "pyproject.toml").is_file()
 
-    From a checkout (or an editable install), ``root`` holds ``pyproject.toml`` and every listed
-    path applies. An installed package brings only its own files, so only the listed paths
-    inside it (its demo answers) apply: a folder in site-packages named ``tests`` or
-    ``assignments`` belongs to some other distribution.
+
+def hidden(root: Path = PROJECT_ROOT) -> list[Path]:
+    """What of this project under ``root`` a submission must not see.
+
+    From a checkout (or an editable install, whose packages live in one): the whole checkout,
+    of which the grading sandbox shows only what the interpreter needs (:func:`code_folders`, a
+    virtual environment), so that nothing the list lacks (a course made in the checkout) shows;
+    then every listed path, for those that lie inside what it shows. An installed package
+    brings only its own files, so only the listed paths inside it (its demo answers) apply: a
+    folder in site-packages named ``tests`` or ``assignments`` belongs to some other
+    distribution.
     """
-    checkout = (root / "pyproject.toml").is_file()
-    entries = [e for e in listed() if checkout or Path(e).parts[0] == PACKAGE_ROOT.name]
-    return [root / entry for entry in entries]
+    if is_checkout(root):
+        return [root, *(root / entry for entry in listed())]
+    return [root / e for e in listed() if Path(e).parts[0] == PACKAGE_ROOT.name]
+
+
+def code_folders(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Where this project's packages are imported from: in a checkout, its top-level package
+    folders (those ``pyproject.toml`` has setuptools find); else ``root``, the folder that
+    holds the installed packages."""
+    if not is_checkout(root):
+        return [root]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    return sorted(
+        folder
+        for folder in root.iterdir()
+        if folder.is_dir() and any(fnmatch.fnmatchcase(folder.name, p) for p in patterns)
+    )
 
 
 def dockerignore() -> str:

@@ -7,6 +7,8 @@ Layout (nbgrader's own names)::
     DIR/release/             what learners receive (``bdhvs build``)
     DIR/submitted/<learner>/<assignment>/
     DIR/autograded/...       nbgrader's graded copies
+    DIR/feedback/...         what learners get back (``nbgrader generate_feedback``, through
+                             graders/course/feedback.py: no hidden test, no answer key)
     DIR/gradebook.db         nbgrader's gradebook (unless it is elsewhere, e.g. on PostgreSQL)
     DIR/exchange/            nbgrader's exchange for this cohort
     DIR/learners.csv         optional roster: learner id, organisational unit
@@ -52,6 +54,16 @@ c.OverwriteCells.add_missing_cells = True
 # shows its widget. An untouched answer still earns nothing: the tests find no answer.
 c.ClearSolutions.code_stub = {{"python": "# Trả lời tại đây"}}
 c.ClearSolutions.text_stub = "Viết câu trả lời của bạn ở đây."
+
+# Feedback learners receive (`nbgrader generate_feedback`) shows no hidden test, no mark scheme
+# and no output that quotes them: a test cell shows its visible checks and its verdict
+# (graders/course/feedback.py). Named, not imported, so that without bdhvs installed
+# generate_feedback fails instead of handing out the hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "graders.course.feedback.LearnerFeedback",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
 
 # Every change of a grade by hand (formgrader, nbgrader's API) is kept, with who changed it,
 # in the gradebook's table bdhvs_grade_audit (docs/integrity.md).

@@ -32,6 +32,7 @@ from graders.demo.synthetic import (
     demo_answers,
     grade_written_answers,
     make_submission,
+    taps_of,
 )
 from graders.exports.write import write_outputs
 from graders.grading.grade import grade
@@ -70,12 +71,11 @@ def run_demo(
         name = answers["notebook"]
         source = nbformat.read(course.source_dir / assignment / name, as_version=4)
         release = nbformat.read(course.release_dir / assignment / name, as_version=4)
+        taps = taps_of(source, release, answers)
         for member in members:
             member.written = {}
             folder = course.submitted_dir / member.id / assignment
-            folder.mkdir(parents=True)
-            text = make_submission(member, source, release, answers, rng)
-            (folder / name).write_text(text, encoding="utf-8")
+            make_submission(member, source, release, answers, rng, taps).write(folder)
         outcomes = grade(course, assignment)
         graded = [o for o in outcomes if o.status == "graded"]
         print(f"{assignment}: {len(graded)} graded, {len(outcomes) - len(graded)} failed")

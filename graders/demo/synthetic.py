@@ -4,19 +4,30 @@ instructor who scores part of the written answers.
 Answers are drawn from realistic profiles (complete, partial, wrong, blank, one corrupt notebook,
 one learner who deleted a test cell) with the demo answers of each assignment
 (``graders/demo/answers/``). The demo, the benchmarks and the tests make their cohorts here.
+
+Learners answer as real ones do: a question asked through a widget or a simulated app is
+answered by tapping, which leaves the notebook's code as released and saves the answer in the
+answer file beside it; only a question that asks for code (the programming module) is answered
+by writing code in its cell. The taps are what the widgets save when the model or the wrong
+answer of each question is given (:func:`taps_of`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
+import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbgrader.api import Gradebook
 
+from curriculum.toolkit.answers import SUFFIX
 from graders.common.errors import BdhvsError
 from graders.course.directory import Course
 from graders.grading.grade import read_report
@@ -84,20 +95,101 @@ def answer_variant(profile: str, rng: random.Random) -> str:
     return profile
 
 
+@dataclass(frozen=True)
+class Taps:
+    """What an assignment's widgets save in its answer file, for each answer cell, when each
+    question is answered the model way (``right``) or the demo's wrong way (``wrong``)."""
+
+    file: str = ""
+    document: dict[str, Any] = field(default_factory=dict)
+    right: dict[str, dict[str, Any]] = field(default_factory=dict)
+    wrong: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def taps_of(
+    source: nbformat.NotebookNode, release: nbformat.NotebookNode, answers: dict[str, Any]
+) -> Taps:
+    """Run the released notebook's cells once with the model answers and once with the wrong
+    ones, in a scratch folder, and note which answers each answer cell saved."""
+    model = _model_answers(source)
+    saved: dict[str, dict[str, dict[str, Any]]] = {}
+    file, document = "", {}
+    for variant, code_of in (("right", model), ("wrong", answers["wrong"])):
+        found, file, document = _run_answers(release, code_of, file, document)
+        saved[variant] = found
+    return Taps(file, document, saved["right"], saved["wrong"])
+
+
+def _model_answers(source: nbformat.NotebookNode) -> dict[str, str]:
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: solution_text(cell.source)
+        for cell in source.cells
+        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code"
+    }
+
+
+def _run_answers(
+    release: nbformat.NotebookNode, code_of: dict[str, str], file: str, document: dict[str, Any]
+) -> tuple[dict[str, dict[str, Any]], str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    namespace: dict[str, Any] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="bdhvs-taps-") as folder,
+        contextlib.chdir(folder),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        before: dict[str, Any] = {}
+        for cell in release.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or (meta.get("grade") and not meta.get("solution")):
+                continue
+            code = (
+                code_of.get(meta.get("grade_id"), cell.source)
+                if meta.get("solution")
+                else cell.source
+            )
+            with contextlib.suppress(Exception):
+                exec(compile(code, "<cell>", "exec"), namespace)
+            sheets = sorted(Path(folder).glob(f"*{SUFFIX}"))
+            if not sheets:
+                continue
+            file = sheets[0].name
+            document = json.loads(sheets[0].read_text(encoding="utf-8"))
+            now = document.get("answers", {})
+            changed = {qid: entry for qid, entry in now.items() if before.get(qid) != entry}
+            if changed and meta.get("solution"):
+                found[meta["grade_id"]] = changed
+            before = dict(now)
+    return found, file, document
+
+
+@dataclass
+class Submission:
+    """A learner's submitted files: the notebook, and the answer file when they tapped."""
+
+    files: dict[str, str]
+
+    def write(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in self.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+
+
 def make_submission(
     learner: Learner,
     source: nbformat.NotebookNode,
     release: nbformat.NotebookNode,
     answers: dict[str, Any],
     rng: random.Random,
-) -> str:
-    """The submitted notebook of ``learner`` as text."""
-    model = {
-        cell.metadata["nbgrader"]["grade_id"]: cell.source
-        for cell in source.cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
-    }
+    taps: Taps | None = None,
+) -> Submission:
+    """What ``learner`` submits for the notebook of ``answers``: a question answered by tapping
+    (one in ``taps``) leaves its cell as released and its answer in the answer file."""
+    taps = taps or Taps()
+    model = _model_answers(source)
     nb = nbformat.from_dict(json.loads(nbformat.writes(release)))
+    tapped: dict[str, Any] = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if not meta.get("solution"):
@@ -111,8 +203,11 @@ def make_submission(
             index = 0 if variant == "correct" else rng.randrange(len(texts))
             learner.written[cell_id] = index
             cell.source = texts[index]
+        elif cell_id in taps.right:
+            if variant != "blank":
+                tapped.update((taps.right if variant == "correct" else taps.wrong).get(cell_id, {}))
         elif variant == "correct":
-            cell.source = solution_text(model[cell_id])
+            cell.source = model[cell_id]
         elif variant == "wrong":
             cell.source = answers["wrong"][cell_id]
     if learner.profile == "deleted_test":
@@ -125,8 +220,12 @@ def make_submission(
         nb.cells.remove(tests[0])
     text = nbformat.writes(nb)
     if learner.profile == "corrupt":
-        return text[: len(text) // 2]
-    return text
+        text = text[: len(text) // 2]
+    files = {answers["notebook"]: text}
+    if tapped:
+        sheet = {**taps.document, "answers": tapped}
+        files[taps.file] = json.dumps(sheet, ensure_ascii=False, indent=2) + "\n"
+    return Submission(files)
 
 
 def grade_written_answers(

@@ -1,9 +1,11 @@
 """``bdhvs grade``: autograde every submission of one assignment into nbgrader's gradebook.
 
-Before anything runs, each submission is checked (:mod:`graders.grading.submission`) for what would
-otherwise end in a traceback (unreadable notebooks, an empty folder) and for what the learner
-changed that they should not have; problems are reported for that learner and the rest of the
-cohort is graded. An engine (:mod:`graders.grading.engines`, chosen by name) then grades:
+Before anything runs, each submission folder is surveyed without opening a file
+(:func:`graders.common.learner_files.survey`: special files, hard links, files over the caps),
+then checked (:mod:`graders.grading.submission`) for what would otherwise end in a traceback
+(unreadable notebooks, an empty folder) and for what the learner changed that they should not
+have; problems are reported for that learner and the rest of the cohort is graded.
+An engine (:mod:`graders.grading.engines`, chosen by name) then grades:
 
 - ``fork`` (the default): nbgrader's own Autograde pipeline in this process, with only the
   execution of the notebooks replaced by sandboxed forks of a warm interpreter, several at once
@@ -37,6 +39,7 @@ from tqdm import tqdm
 
 from graders.common.digests import fingerprint
 from graders.common.errors import BdhvsError
+from graders.common.learner_files import survey
 from graders.course.directory import Course
 from graders.gradebook.attempts import record_attempts
 from graders.gradebook.database import identity
@@ -109,10 +112,16 @@ def grade(
     ledger = Ledger(course.root / ".bdhvs" / "grade" / assignment / "done")
     in_gradebook = _graded_in_gradebook(course, assignment)
     outcomes: dict[str, Outcome] = {}
+    refused: dict[str, str] = {}  # learner -> why their submission is not read at all
     candidates: dict[str, str] = {}  # learner -> fingerprint of their submission, to grade
-    fingerprints: dict[str, str] = {}  # the same, for every learner
+    fingerprints: dict[str, str] = {}  # the same, for every learner read
     for learner in learners:
-        digest = fingerprint(course.submitted_dir / learner / assignment, context)
+        folder = course.submitted_dir / learner / assignment
+        problem = survey(folder)
+        if problem:
+            refused[learner] = problem
+            continue
+        digest = fingerprint(folder, context)
         fingerprints[learner] = digest
         record = ledger.get(learner)
         kept = not force and record is not None and record.get("fingerprint") == digest
@@ -140,6 +149,8 @@ def grade(
 
     started = time.monotonic()
     try:
+        for learner, problem in refused.items():
+            done(Finished(learner, False, [], problem))
         task = Task(course, assignment, release, say)
         idle = contextlib.nullcontext()  # nobody to grade: nothing to start
         with chosen.open(task, options) if candidates else idle as runner:
@@ -162,7 +173,7 @@ def grade(
     graded = {o.learner: fingerprints[o.learner] for o in ordered if o.status == "graded"}
     record_attempts(course.db_url, assignment, graded, set(candidates), course.submitted_dir)
     write_report(course, assignment, ordered)
-    say(summary(len(candidates), skipped, elapsed, chosen.label(options)))
+    say(summary(len(candidates) + len(refused), skipped, elapsed, chosen.label(options)))
     return ordered
 
 

@@ -24,6 +24,7 @@ import nbformat
 from nbgrader import utils
 
 from graders.grading.sandbox.pool import JobResult
+from graders.grading.submission import ReleasedCell
 
 LANGUAGE_INFO = {
     "name": "python",
@@ -39,7 +40,8 @@ SILENCED = ["ERROR: An error occurred while showtraceback was disabled"]
 SENSITIVE = re.compile(
     r"\b(excepthook|_?showtraceback|set_custom_exc|settrace|setprofile|_exit|fork|ctypes"
     r"|get_objects|_getframe|__code__|builtins|ast_transformers|input_transformers\w*"
-    r"|signal\.signal)\b"
+    r"|signal\.signal|ExecutionResult|error_in_exec|error_before_exec|COLLECTOR|graders"
+    r"|history_manager|setattr|curriculum\.toolkit\.\w+|type\([^()]*\)\.\w+(?=\s*=[^=]))"
 )
 OUTPUT_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "stream": {"name": str, "text": str},
@@ -87,17 +89,32 @@ def cell_kind(cell: nbformat.NotebookNode) -> str:
     return "course" if utils.is_locked(cell) else "answer"
 
 
-def cells_to_run(nb: nbformat.NotebookNode, rules: ExecutionRules) -> list[dict[str, Any]]:
-    """The code cells the kernel would be sent: not blank, not tagged to be skipped."""
+def cells_to_run(
+    nb: nbformat.NotebookNode, rules: ExecutionRules, released: dict[str, ReleasedCell]
+) -> list[dict[str, Any]]:
+    """The code cells the kernel would be sent: not blank, not tagged to be skipped.
+
+    A locked cell the release does not have is the learner's: it runs as an answer. An answer
+    cell the release has carries the released code (``release``), which the judge runs.
+    """
     if not rules.enabled:
         return []
-    return [
-        {"index": index, "code": cell.source, "kind": cell_kind(cell)}
-        for index, cell in enumerate(nb.cells)
-        if cell.cell_type == "code"
-        and cell.source.strip()
-        and rules.skip_tag not in cell.metadata.get("tags", [])
-    ]
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if rules.skip_tag in cell.metadata.get("tags", []):
+            continue
+        kind = cell_kind(cell)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        origin = released.get(grade_id) if isinstance(grade_id, str) else None
+        if kind != "answer" and (origin is None or not origin.locked):
+            kind = "answer"
+        entry = {"index": index, "code": cell.source, "kind": kind}
+        if kind == "answer":
+            entry["release"] = origin.source if origin and not origin.locked else None
+        cells.append(entry)
+    return cells
 
 
 def clean_outputs(raw: Any) -> tuple[list[nbformat.NotebookNode], bool]:
@@ -237,6 +254,8 @@ def _stop(nb, sent, replied, end, rules: ExecutionRules, findings: Findings) -> 
             nb.cells[last].outputs.append(
                 error_output(timeout["ename"], timeout["evalue"], list(timeout["traceback"]))
             )
+    elif reason == "overtime":
+        findings.add(f"ran past the notebook's time limit ({end.get('exit', '')})", where)
     elif reason == "tampered":
         findings.add(f"interfered with the grader: {end.get('detail', '')}", where)
     else:

@@ -1,5 +1,9 @@
 """Check a learner's submission folder, and stage a clean copy of it for grading.
 
+Both work on a folder that :func:`graders.common.learner_files.survey` accepted: no special
+files, no hard links, nothing over the caps. Notebooks and files are read through that
+module, so nothing here blocks or reads past a cap.
+
 Checking finds what would otherwise end in a traceback (unreadable notebooks, an empty folder)
 and what a learner changed that they should not have: deleted or edited locked cells, nbgrader
 metadata that differs from the release (a test turned into an answer cell, other points, another
@@ -13,7 +17,6 @@ cells itself, as it always does. An honest submission is copied byte for byte.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import stat
@@ -23,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from graders.common.learner_files import cap_of, read_capped, read_notebook, shown
 
 CANONICAL_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id", "schema_version")
 
@@ -63,41 +68,23 @@ class Inspection:
     forged: bool = False  # some nbgrader metadata must be set back before grading
 
 
-def read_submitted_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
-    """The notebook at ``path``, or a plain explanation of why it cannot be read."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return None, f"{path.name} is not UTF-8 text"
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno})"
-    if not isinstance(data, dict) or data.get("nbformat") != 4:
-        found = data.get("nbformat") if isinstance(data, dict) else type(data).__name__
-        return None, f"{path.name} is not a valid notebook: nbformat 4 expected, found {found}"
-    try:
-        nb = nbformat.from_dict(data)
-        nbformat.validate(nb)
-    except Exception as exc:  # nbformat's validation errors have several types
-        return None, f"{path.name} is not a valid notebook: {str(exc).splitlines()[0]}"
-    return nb, ""
-
-
 def symbolic_links(folder: Path) -> list[str]:
     links = []
     for directory, subdirs, names in os.walk(folder):
         for name in subdirs + names:
             path = Path(directory, name)
             if path.is_symlink():
-                links.append(str(path.relative_to(folder)))
+                links.append(shown(str(path.relative_to(folder))))
     return sorted(links)
 
 
 def inspect_submission(folder: Path, release: Release) -> Inspection:
-    """Flags for a submission, and an error message when it cannot be graded at all."""
+    """Flags for a submission, and an error message when it cannot be graded at all.
+
+    ``folder`` is one that :func:`graders.common.learner_files.survey` accepted.
+    """
     found = Inspection()
-    present_files = sorted(p.name for p in folder.iterdir())
+    present_files = sorted(shown(p.name) for p in folder.iterdir())
     if not present_files:
         found.error = "the submission folder is empty"
         return found
@@ -113,7 +100,7 @@ def inspect_submission(folder: Path, release: Release) -> Inspection:
         if linked:
             found.error += f" ({', '.join(linked)}: symbolic link, not followed)"
         return found
-    extra = sorted(p.name for p in folder.glob("*.ipynb") if p.stem not in release)
+    extra = sorted(shown(p.name) for p in folder.glob("*.ipynb") if p.stem not in release)
     if extra:
         found.flags.append(f"notebooks not in the assignment, not graded: {', '.join(extra)}")
     for name, cells in release.items():
@@ -121,7 +108,7 @@ def inspect_submission(folder: Path, release: Release) -> Inspection:
             link = " (a symbolic link, not followed)" if notebooks[name].is_symlink() else ""
             found.flags.append(f"missing notebook {name}.ipynb{link} (scored zero)")
             continue
-        nb, error = read_submitted_notebook(regular[name])
+        nb, error = read_notebook(regular[name])
         if error:
             found.error = error
             return found
@@ -206,7 +193,11 @@ def repair_metadata(nb: nbformat.NotebookNode, released: dict[str, ReleasedCell]
 
 def stage_submission(folder: Path, target: Path, release: Release | None) -> None:
     """Copy ``folder`` to ``target`` for nbgrader: regular files only, and, given the
-    ``release``, the assignment's notebooks with their nbgrader metadata set back."""
+    ``release``, the assignment's notebooks with their nbgrader metadata set back.
+
+    Links and special files are left out unopened; a hard link or a file over its cap
+    (:func:`graders.common.learner_files.cap_of`) raises ``Refused`` before it is copied.
+    """
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -216,24 +207,14 @@ def stage_submission(folder: Path, target: Path, release: Release | None) -> Non
         destination = target / here.relative_to(folder)
         destination.mkdir(exist_ok=True)
         for name in names:
-            data = _read_regular(here / name)
-            if data is None:
+            relative = os.path.relpath(here / name, folder)
+            if not stat.S_ISREG(os.lstat(here / name).st_mode):
                 continue
+            data = read_capped(here / name, cap_of(relative), relative)
             stem = Path(name).stem
             if release and here == folder and name.endswith(".ipynb") and stem in release:
                 data = _repaired(data, release[stem])
             (destination / name).write_bytes(data)
-
-
-def _read_regular(path: Path) -> bytes | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:  # a symbolic link, or gone
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
-        return handle.read()
 
 
 def _repaired(data: bytes, released: dict[str, ReleasedCell]) -> bytes:

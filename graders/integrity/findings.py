@@ -9,7 +9,6 @@ The methods and thresholds are in docs/integrity.md.
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ import nbformat
 from sqlalchemy import create_engine, inspect, make_url, text
 from tqdm import tqdm
 
+from curriculum.toolkit.answers import ANSWERS_LIMIT, SUFFIX
+from graders.common.learner_files import load_json, read_capped, read_notebook, survey
 from graders.course.directory import Course
 from graders.integrity.audit import ManualChange, manual_changes
 from graders.integrity.similarity import (
@@ -29,7 +30,6 @@ from graders.integrity.similarity import (
     tokens_of,
 )
 from graders.integrity.timing import (
-    ANSWERS_SUFFIX,
     Fast,
     duration_text,
     fast_completions,
@@ -134,9 +134,10 @@ def _without_markers(source: str) -> str:
 def _solution_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
     cells = {}
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and meta.get("grade_id"):
-            cells[meta["grade_id"]] = cell
+        meta = cell.metadata.get("nbgrader")
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if isinstance(grade_id, str) and meta.get("solution"):
+            cells[grade_id] = cell
     return cells
 
 
@@ -288,11 +289,11 @@ def _lost_points(
 
 def _widget_items(folder: Path) -> list[Item]:
     items = []
-    for path in sorted(folder.glob(f"*{ANSWERS_SUFFIX}")):
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = load_json(read_capped(path, ANSWERS_LIMIT), path.name)
             answers = document["answers"]
-            sheet = str(document.get("sheet", path.name[: -len(ANSWERS_SUFFIX)]))
+            sheet = str(document.get("sheet", path.name[: -len(SUFFIX)]))
         except (OSError, ValueError, TypeError, KeyError):
             continue
         if not isinstance(answers, dict):
@@ -312,10 +313,9 @@ def learner_items(
         path = folder / name
         if not path.is_file() or path.is_symlink():
             continue
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception as error:  # a damaged notebook is reported, the rest still checked
-            problems.append(f"{learner}: {name} could not be read ({type(error).__name__})")
+        nb, error = read_notebook(path)
+        if nb is None:  # a damaged notebook is reported, the rest still checked
+            problems.append(f"{learner}: {error}")
             continue
         stem = Path(name).stem
         for grade_id, cell in _solution_cells(nb).items():
@@ -341,6 +341,10 @@ def check_assignment(
     spans = []
     for folder in tqdm(folders, desc=assignment, unit="learner", disable=not progress):
         learner = folder.parent.name
+        refusal = survey(folder)
+        if refusal:
+            result.problems.append(f"{learner}: {refusal} (not checked)")
+            continue
         answers[learner] = learner_items(folder, questions, result.problems, learner)
         span = span_of(learner, folder, release_time)
         if span is not None:

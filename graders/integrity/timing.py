@@ -16,7 +16,6 @@ the clocks or the files do not agree.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,10 +23,12 @@ from statistics import median
 
 from nbgrader.utils import parse_utc
 
+from curriculum.toolkit.answers import ANSWERS_LIMIT, SUFFIX
+from graders.common.learner_files import TIMESTAMP, TIMESTAMP_LIMIT, load_json, read_capped
+
 FLOOR_PER_ITEM = 30.0  # seconds: reading a question and answering it takes longer
 COHORT_SHARE = 1 / 3
 MIN_COHORT = 5
-ANSWERS_SUFFIX = ".answers.json"
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,9 @@ def _aware(moment: datetime) -> datetime:
 
 def submitted_at(folder: Path) -> datetime | None:
     """The submission time nbgrader's exchange wrote, or None."""
-    path = folder / "timestamp.txt"
     try:
-        return _aware(parse_utc(path.read_text(encoding="utf-8").strip()))
+        text = read_capped(folder / TIMESTAMP, TIMESTAMP_LIMIT).decode("utf-8")
+        return _aware(parse_utc(text.strip()))
     except (OSError, ValueError, TypeError, OverflowError):
         return None
 
@@ -71,9 +72,9 @@ def submitted_at(folder: Path) -> datetime | None:
 def answers_started(folder: Path) -> datetime | None:
     """The earliest ``started`` time of the answer files in ``folder``, or None."""
     found = []
-    for path in folder.glob(f"*{ANSWERS_SUFFIX}"):
+    for path in folder.glob(f"*{SUFFIX}"):
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = load_json(read_capped(path, ANSWERS_LIMIT), path.name)
             found.append(_aware(datetime.fromisoformat(document["started"])))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             continue

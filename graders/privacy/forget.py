@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,7 +207,42 @@ def mentions(learner: str, roots: list[Path], skip: set[Path]) -> list[Path]:
             for name in [*files, *subdirectories]:
                 path = here / name
                 in_name = pattern.search(str(path.relative_to(root)).encode())
-                readable = path.is_file() and not path.is_symlink()
-                if in_name or (readable and pattern.search(path.read_bytes())):
+                if in_name or _content_names(path, pattern, len(learner)):
                     found.append(path)
     return sorted(set(found))
+
+
+CHUNK = 1 << 20
+
+
+def _content_names(path: Path, pattern: re.Pattern[bytes], width: int) -> bool:
+    """Whether a regular file's bytes match ``pattern``, read a chunk at a time.
+
+    A learner's files may be huge, sparse, pipes or devices: only regular files are opened
+    (without following links or blocking), only their data is read (holes are skipped), and
+    consecutive chunks overlap so that a match across a boundary is found.
+    """
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    overlap = 4 * width + 16
+    with os.fdopen(fd, "rb") as handle:
+        position, tail = 0, b""
+        while True:
+            try:
+                data_at = os.lseek(fd, position, os.SEEK_DATA)
+            except OSError:  # no data past ``position``
+                return False
+            if data_at != position:
+                tail = b""
+            handle.seek(data_at)
+            chunk = handle.read(CHUNK)
+            if not chunk:
+                return False
+            if pattern.search(tail + chunk):
+                return True
+            tail = chunk[-overlap:]
+            position = data_at + len(chunk)

@@ -40,7 +40,7 @@ from graders.grading.nbgrader_speed import shared_engines
 from graders.grading.runners.dask_worker import GradingPlugin, run_notebook, worker_facts
 from graders.grading.runners.forks import FILES_LIMIT, ForkRunner, pool_config, restrict_course
 from graders.grading.sandbox.pool import Job, JobResult
-from graders.grading.sandbox.supervisor import read_files
+from graders.grading.sandbox.submission_files import read_files
 from graders.grading.submission import Release
 
 WORKERS_WAIT = 60  # seconds to wait for a first worker to join a cluster that has none

@@ -39,7 +39,7 @@ from graders.common import answer_paths
 from graders.grading.runners.forks import interpreter_paths
 from graders.grading.sandbox import isolation
 from graders.grading.sandbox.pool import ExecutionPool, Job, JobResult
-from graders.grading.sandbox.supervisor import write_files
+from graders.grading.sandbox.submission_files import write_files
 
 IDLE_SECONDS = 300.0
 MACHINE_ENV = ("PATH", "PYTHONPATH")  # where this machine keeps its programs, not the course's

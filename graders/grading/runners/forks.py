@@ -24,6 +24,8 @@ from typing import Any
 
 import sqlalchemy
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange.default.exchange import Exchange
+from traitlets.config.loader import ConfigFileNotFound
 
 from graders.common import answer_paths
 from graders.common.errors import BdhvsError
@@ -76,16 +78,27 @@ def interpreter_paths() -> list[Path]:
     """Where the submissions' interpreter finds its standard library and packages."""
     paths = {Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     paths |= {Path(p) for p in sys.path if p and Path(p).exists()}
-    paths.add(Path(__file__).resolve().parents[3])  # this project's packages
+    paths |= set(answer_paths.code_folders())  # this project's packages
     return sorted(p.resolve() for p in paths)
 
 
+def exchange_root(course: Course) -> list[Path]:
+    """nbgrader's exchange root as the course's configuration sets it (none without one)."""
+    try:
+        config = course.config()
+    except ConfigFileNotFound:
+        return []
+    return [Path(Exchange(config=config).root).resolve()]
+
+
 def hidden_paths(course: Course, db_url: str) -> list[Path]:
-    """What a submission must not see: the course, its sources, this project's answer-bearing
-    paths (:mod:`graders.common.answer_paths`), and a gradebook kept elsewhere: an SQLite file's
-    folder, or a PostgreSQL server's socket folder (the sandbox has no network, but Unix sockets
-    are files)."""
-    paths = [course.root, course.source_dir.resolve(), *answer_paths.hidden()]
+    """What a submission must not see: the course, its sources, its nbgrader exchange (every
+    learner's submissions and feedback, when kept outside the course), this project's
+    answer-bearing paths (:mod:`graders.common.answer_paths`), and a gradebook kept elsewhere:
+    an SQLite file's folder, or a PostgreSQL server's socket folder (the sandbox has no
+    network, but Unix sockets are files)."""
+    paths = [course.root, course.source_dir.resolve(), *exchange_root(course)]
+    paths += answer_paths.hidden()
     sqlite_file = sqlite_path(db_url)
     if sqlite_file is not None:
         paths.append(sqlite_file.resolve().parent)
@@ -223,7 +236,10 @@ class ForkRunner:
             self._unstage(name)
             done(Finished(name, False, pending.flags, f"nbgrader: {exc}"))
             return None
-        cells = [cells_to_run(item.nb, self.rules) for item in prepared]
+        cells = [
+            cells_to_run(item.nb, self.rules, self.release.get(item.notebook, {}))
+            for item in prepared
+        ]
         learner = _Learner(pending, prepared, cells)
         files = self.converter.destination(name)
         for index, job_cells in enumerate(cells):

@@ -2,13 +2,19 @@
 
 It is forked from the zygote with a pristine IPython shell already built, so it starts in
 milliseconds. It enters the sandbox (see :mod:`graders.grading.sandbox.isolation`), then waits for
-cells.
-It never holds a cell before that cell runs, so code in one cell cannot read the hidden tests of
-the next.
+cells. It plays one of two roles, which its setup names:
+
+- ``learner``: it runs the learner's cells and the course's locked cells, never a test. Between
+  cells it answers the judge's questions about the learner's names (:func:`_answer`): a copy of
+  a value as plain data, or the result of calling a learner's function with plain data.
+- ``judge``: it runs the course's cells, the released version of each answer cell and the test
+  cells; no learner code ever runs in it. Before each cell, the learner names the cell reads
+  are bound to copies fetched from the learner's process (:mod:`graders.grading.sandbox.
+  learner_names`). A test's verdict is its run here.
 
 Each reply carries the cell's outputs and its *execution status*: whether IPython's
 ``run_cell`` ended in an error. The status comes from the shell's result object, not from the
-outputs, so a learner who silences tracebacks still fails the test (nbgrader's ``Execute`` step
+outputs, so a test cell that raised fails whatever it displayed (nbgrader's ``Execute`` step
 adds the error output in that case; the parent does the same).
 """
 
@@ -21,14 +27,16 @@ import os
 import signal
 import socket
 import sys
+import types
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from IPython.core.interactiveshell import InteractiveShell
 
-from graders.grading.sandbox import isolation, wire
+from graders.grading.sandbox import isolation, plain, wire
 from graders.grading.sandbox.capture import COLLECTOR, OutputStream
 from graders.grading.sandbox.guards import Guard
+from graders.grading.sandbox.learner_names import LearnerLink, LearnerNames
 
 # Taken when the zygote imports this module, before any learner code exists.
 RUN_CELL = InteractiveShell.run_cell
@@ -95,7 +103,7 @@ class FdCapture:
 
 def _enter_sandbox(setup: dict[str, Any], keep: list[int]) -> FdCapture:
     """Become the submission's process: own /proc, captured output, its folder, its user."""
-    if setup["isolate"]:
+    if setup["isolate"] and setup["own_pids"]:
         flags = isolation.MS_NOSUID | isolation.MS_NODEV
         isolation.mount("proc", "/proc", "proc", flags)
     readers = {}
@@ -111,7 +119,10 @@ def _enter_sandbox(setup: dict[str, Any], keep: list[int]) -> FdCapture:
     os.chdir(setup["workdir"])
     os.environ.clear()
     os.environ.update(setup["env"])
-    sys.path[0] = ""  # as in a kernel: the notebook's folder comes first
+    if setup["role"] == "learner":
+        sys.path[0] = ""  # as in a kernel: the notebook's folder comes first
+    else:
+        del sys.path[0]  # nothing in the judge's folder can be imported
     sys.argv = [""]
     if setup["isolate"]:
         isolation.drop_privileges(isolation.SandboxUser(**setup["user"]))
@@ -162,44 +173,154 @@ def _leftover_processes(isolate: bool) -> int:
         count += 1
 
 
-def _run(shell: InteractiveShell, guard: Guard, fds: FdCapture, request: dict, isolate: bool):
-    COLLECTOR.start_cell()
-    guard.before_cell(request["kind"])
-    count = shell.execution_count
-    started = _now()
-    error: BaseException | None = None
-    _RUNNING.in_cell = True
+class Role:
+    """What this process does with each request: a learner's run or the judge's."""
+
+    def __init__(self, shell: InteractiveShell, fds: FdCapture, setup: dict[str, Any]) -> None:
+        self.shell = shell
+        self.fds = fds
+        # Leftover processes are killed where this process is the first of its PID namespace.
+        self.isolate = setup["isolate"] and setup["own_pids"]
+
+    def before(self, request: dict[str, Any]) -> None:
+        """Get ready to run a cell."""
+
+    def after(self, request: dict[str, Any]) -> list[str]:
+        """What running the cell revealed, as flags."""
+        return []
+
+    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        shell = self.shell
+        COLLECTOR.start_cell()
+        if isinstance(request.get("count"), int):
+            shell.execution_count = request["count"]
+        self.before(request)
+        count = shell.execution_count
+        started = _now()
+        error: BaseException | None = None
+        _RUNNING.in_cell = True
+        try:
+            result = RUN_CELL(shell, request["code"], store_history=True)
+            error = result.error_in_exec
+            if result.error_before_exec is not None:
+                error = result.error_before_exec
+        except BaseException as exc:  # an interrupt that landed outside the cell's own code
+            error = exc
+        finally:
+            _RUNNING.in_cell = False
+        _forked_child_returns()
+        self.fds.drain()
+        flags = self.after(request)
+        leftovers = _leftover_processes(self.isolate)
+        if leftovers:
+            flags.append(f"left {leftovers} processes running")
+        if len(sys._current_frames()) > 1:
+            flags.append("started threads that kept running")
+        status: dict[str, Any] = {"status": "ok"}
+        if error is not None:
+            status = {"status": "error", "ename": type(error).__name__, "evalue": _text(error)}
+        return {
+            "index": request["index"],
+            "execution_count": count,
+            "outputs": COLLECTOR.take(),
+            "status": status,
+            "flags": flags,
+            "started": started,
+            "finished": _now(),
+            "cut": COLLECTOR.cut,
+        }
+
+
+class LearnerRole(Role):
+    """Runs the learner's cells under the guard, and answers the judge between cells."""
+
+    def __init__(self, shell: InteractiveShell, fds: FdCapture, setup: dict[str, Any]) -> None:
+        super().__init__(shell, fds, setup)
+        self.guard = Guard(shell, [sys.modules[name] for name in GUARDED_MODULES])
+
+    def before(self, request: dict[str, Any]) -> None:
+        self.guard.before_cell(request["kind"])
+
+    def after(self, request: dict[str, Any]) -> list[str]:
+        return self.guard.after_cell(request["kind"])
+
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The judge's question about the learner's names: ``fetch`` or ``call``."""
+        namespace = self.shell.user_ns
+        if request.get("op") == "fetch":
+            names = [n for n in request.get("names", []) if isinstance(n, str) and n in namespace]
+            return {"op": "answer", "values": {n: _describe(namespace[n]) for n in names}}
+        COLLECTOR.start_cell()
+        reply: dict[str, Any] = {"op": "answer"}
+        _RUNNING.in_cell = True
+        try:
+            function = namespace[request["name"]]
+            args, kwargs = plain.decode(request["args"])
+            reply.update(_describe_result(function(*args, **kwargs)))
+        except BaseException as exc:
+            reply["raised"] = {
+                "types": [c.__name__ for c in type(exc).__mro__],
+                "message": _text(exc),
+            }
+        finally:
+            _RUNNING.in_cell = False
+        _forked_child_returns()
+        self.fds.drain()
+        _leftover_processes(self.isolate)
+        reply["streams"] = [o for o in COLLECTOR.take() if o["output_type"] == "stream"]
+        return reply
+
+
+class JudgeRole(Role):
+    """Runs trusted code only; the learner's names it reads are copies from the learner."""
+
+    def __init__(
+        self, shell: InteractiveShell, fds: FdCapture, setup: dict[str, Any], link: LearnerLink
+    ) -> None:
+        super().__init__(shell, fds, setup)
+        self.link = link
+        self.names = LearnerNames(shell, link if setup.get("learner") else None)
+
+    def before(self, request: dict[str, Any]) -> None:
+        self.link.flags = []
+        for name, text in request.get("sheets", {}).items():
+            _write_sheet(name, text)
+        self.names.bind_for(request["code"])
+        self.names.note_namespace()
+
+    def after(self, request: dict[str, Any]) -> list[str]:
+        if request["kind"] == "answer" and self.names.link is not None:
+            self.names.keep_questions_only()
+        return self.link.flags
+
+
+def _write_sheet(name: str, text: str) -> None:
+    """The learner's answer file as their process last left it, into the judge's folder."""
+    if "/" in name or name.startswith(".") or not name.endswith(".answers.json"):
+        return
+    with open(name, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _describe(value: Any) -> dict[str, Any]:
+    """How a learner's name reaches the judge: plain data, a function to call, or neither."""
+    if isinstance(value, types.ModuleType):
+        return {"module": value.__name__}
+    if callable(value):
+        return {"callable": True}
+    return _describe_result(value)
+
+
+def _describe_result(value: Any) -> dict[str, Any]:
     try:
-        result = RUN_CELL(shell, request["code"], store_history=True)
-        error = result.error_in_exec
-        if result.error_before_exec is not None:
-            error = result.error_before_exec
-    except BaseException as exc:  # an interrupt that landed outside the cell's own code
-        error = exc
-    finally:
-        _RUNNING.in_cell = False
+        return {"value": plain.encode(value)}
+    except plain.NotPlainData:
+        return {"opaque": type(value).__name__}
+
+
+def _forked_child_returns() -> None:
     if os.getpid() != _RUNNING.pid:
         os._exit(0)  # a process the cell forked has come back here: it has nothing to do
-    fds.drain()
-    flags = guard.after_cell(request["kind"])
-    leftovers = _leftover_processes(isolate)
-    if leftovers:
-        flags.append(f"left {leftovers} processes running")
-    if len(sys._current_frames()) > 1:
-        flags.append("started threads that kept running")
-    status: dict[str, Any] = {"status": "ok"}
-    if error is not None:
-        status = {"status": "error", "ename": type(error).__name__, "evalue": _text(error)}
-    return {
-        "index": request["index"],
-        "execution_count": count,
-        "outputs": COLLECTOR.take(),
-        "status": status,
-        "flags": flags,
-        "started": started,
-        "finished": _now(),
-        "cut": COLLECTOR.cut,
-    }
 
 
 def _text(error: BaseException) -> str:
@@ -209,23 +330,39 @@ def _text(error: BaseException) -> str:
         return "<exception that cannot be printed>"
 
 
-def main(sock: socket.socket, audit_fd: int, shell: InteractiveShell) -> NoReturn:
-    """Serve cells on ``sock`` until told to stop; the supervisor kills this process after."""
+def main(
+    sock: socket.socket, audit_fd: int, shell: InteractiveShell, setup: dict[str, Any] | None = None
+) -> NoReturn:
+    """Serve cells on ``sock`` until told to stop; the supervisor kills this process after.
+
+    The learner receives its ``setup`` on ``sock``; the judge's is built by its supervisor.
+    """
     try:
-        setup = wire.recv(sock, REQUEST_LIMIT)
-        fds = _enter_sandbox(setup, [sock.fileno(), audit_fd])
+        if setup is None:
+            setup = wire.recv(sock, REQUEST_LIMIT)
+        keep = [sock.fileno()] + ([audit_fd] if audit_fd >= 0 else [])
+        fds = _enter_sandbox(setup, keep)
         COLLECTOR.remaining = setup["output_limit"]
         sys.stdout = OutputStream("stdout", 1)
         sys.stderr = OutputStream("stderr", 2)
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full disk quota fails the write only
         _RUNNING.pid = os.getpid()
-        guard = Guard(shell, [sys.modules[name] for name in GUARDED_MODULES])
-        _install_audit(audit_fd)
+        if setup["role"] == "learner":
+            role: Role = LearnerRole(shell, fds, setup)
+            _install_audit(audit_fd)
+        else:
+            role = JudgeRole(shell, fds, setup, LearnerLink(sock, REQUEST_LIMIT))
         while True:
             request = wire.recv(sock, REQUEST_LIMIT)
-            if request is None or request.get("op") != "run":
+            op = request.get("op") if isinstance(request, dict) else None
+            if op == "run":
+                wire.send(sock, role.run(request))
+            elif op in ("fetch", "call") and isinstance(role, LearnerRole):
+                wire.send(sock, role.answer(request))
+            elif op == "answer" and isinstance(role, JudgeRole):
+                continue  # for a question an interrupt already ended
+            else:
                 break
-            wire.send(sock, _run(shell, guard, fds, request, setup["isolate"]))
     finally:
         os._exit(0)

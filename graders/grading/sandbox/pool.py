@@ -5,7 +5,11 @@ The grading parent submits :class:`Job` objects and polls for :class:`JobResult`
 its supervisor, which streams one message per cell and a final one. The parent keeps only the
 messages of running jobs, each capped in size, so its memory does not grow with the cohort.
 
-A supervisor that stops answering long after its cells should all have timed out is killed.
+Each notebook has a wall-time limit, :func:`notebook_limit`, kept here in the parent where no
+code of the notebook runs: at the limit its supervisor is killed (and with it the runner and
+everything it started), the replies already received stand, and the job ends as ``overtime``,
+so the tests not reached score zero. A supervisor that stops answering long after its cells
+should all have timed out is killed too, and its job ends in an error.
 """
 
 from __future__ import annotations
@@ -31,6 +35,14 @@ from graders.grading.sandbox.wire import FrameReader, WireError
 
 READY_TIMEOUT = 120.0
 SLACK_SECONDS = 60.0
+STUCK = "the notebook's supervisor stopped answering"
+NOTEBOOK_TIMEOUTS = 10  # cell timeouts a whole notebook may take
+
+
+def notebook_limit(timeout: float, grace: float) -> float:
+    """Seconds one notebook may run, from its start to its last reply: ten cell timeouts, and
+    the grace a last interrupted cell gets to answer."""
+    return NOTEBOOK_TIMEOUTS * timeout + grace
 
 
 @dataclass
@@ -53,6 +65,7 @@ class _Running:
     sock: socket.socket
     pid: int
     deadline: float
+    overtime: str  # how the job ends at the deadline: "" when that is the stuck-supervisor one
     reader: FrameReader
     result: JobResult
 
@@ -141,10 +154,13 @@ class ExecutionPool:
         pid = json.loads(self.control.recv(1 << 16))["pid"]
         wire.send(ours, {"files": job.files, "cells": job.cells})
         ours.setblocking(False)
-        per_cell = self.config["timeout"] + self.config["grace"]
-        deadline = time.monotonic() + SLACK_SECONDS + per_cell * len(job.cells)
+        timeout, grace = self.config["timeout"], self.config["grace"]
+        stuck = SLACK_SECONDS + (timeout + grace) * len(job.cells)
+        limit = notebook_limit(timeout, grace)
+        overtime = f"stopped at the notebook's time limit of {limit:g} s" if limit < stuck else ""
+        deadline = time.monotonic() + min(stuck, limit)
         reader = FrameReader(self.config["reply_limit"] + (1 << 20))
-        running = _Running(job, ours, pid, deadline, reader, JobResult(job.key))
+        running = _Running(job, ours, pid, deadline, overtime, reader, JobResult(job.key))
         self.running[ours.fileno()] = running
         self.selector.register(ours, selectors.EVENT_READ, running)
 
@@ -166,10 +182,11 @@ class ExecutionPool:
         now = time.monotonic()
         for running in list(self.running.values()):
             if running.deadline < now:
-                running.result.end = {
-                    "reason": "error",
-                    "detail": "the notebook's supervisor stopped answering",
-                }
+                running.result.end = (
+                    {"reason": "overtime", "exit": running.overtime}
+                    if running.overtime
+                    else {"reason": "error", "detail": STUCK}
+                )
                 self._kill(running)
                 finished.append(running.result)
         self._fill()  # the freed workers start on the next jobs before the caller's work

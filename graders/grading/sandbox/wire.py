@@ -56,7 +56,7 @@ def _read_exactly(sock: socket.socket, size: int, *, allow_eof: bool) -> bytes |
 def _decode(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WireError(f"malformed message: {exc}") from exc
 
 

@@ -53,6 +53,8 @@ def serve(control: socket.socket) -> None:
     shell = capture.make_shell()  # first, as in a kernel, where libraries find the shell running
     preload(config["preload"])
     warm_up(shell)
+    if config["isolate"]:
+        isolation.writable_dirs(isolation.SandboxUser(**config["user"]))  # once, for every job
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished supervisors
     control.send(b'{"ready": true}')
     while True:
