@@ -21,7 +21,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from traitlets.config import Config
 
 from graders.course.feedback import WITHHELD_CELL, WITHHELD_OUTPUT, LearnerFeedback
-from graders.demo.synthetic import Learner, demo_answers, make_submission
+from graders.demo.synthetic import Learner, demo_answers, make_submission, taps_of
 from graders.grading.grade import grade
 
 from conftest import ASSIGNMENTS, all_secrets, notebooks_of, submit
@@ -71,8 +71,9 @@ def submit_wrong(course, assignment: str) -> None:
     source = nbformat.read(course.source_dir / assignment / name, as_version=4)
     release = nbformat.read(course.release_dir / assignment / name, as_version=4)
     learner = Learner("wrong", "", "wrong")
-    text = make_submission(learner, source, release, answers, random.Random(0))
-    submit(course, "wrong", assignment, {name: text})
+    taps = taps_of(source, release, answers)
+    made = make_submission(learner, source, release, answers, random.Random(0), taps)
+    submit(course, "wrong", assignment, made.files)
 
 
 @pytest.fixture(scope="module")
@@ -251,3 +252,15 @@ def test_the_hidden_region_is_the_one_the_course_configures_for_nbgrader():
     source = "\n".join([VISIBLE, "# BẮT ĐẦU KIỂM TRA ẨN", HIDDEN, "# HẾT KIỂM TRA ẨN"])
     (cell,) = feedback_of(check_cell(source, 0, 2, []), config=config).cells
     assert cell.source == VISIBLE
+
+
+def test_a_course_configured_before_the_feedback_step_is_recognised_as_unsafe(tmp_path):
+    from graders.course.directory import CONFIG_NAME, init_course
+    from graders.course.feedback import configured
+
+    course = init_course(tmp_path / "course")
+    assert configured(course.config())
+    path = course.root / CONFIG_NAME
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("c.GenerateFeedback.preprocessors", "unused"), encoding="utf-8")
+    assert not configured(course.config())

@@ -156,3 +156,13 @@ def _text_of(output: NotebookNode) -> str:
             for value in output.get("data", {}).values()
         ]
     return html.unescape(ANSI.sub("", "\n".join(map(str, parts))))
+
+
+def configured(config: Config) -> bool:
+    """Whether a course's configuration runs :class:`LearnerFeedback` in generate_feedback
+    (courses made before it existed do not: their feedback shows the hidden tests)."""
+    steps = config.GenerateFeedback.get("preprocessors", []) if "GenerateFeedback" in config else []
+    return any(
+        step is LearnerFeedback or step == f"{__name__}.{LearnerFeedback.__name__}"
+        for step in steps
+    )

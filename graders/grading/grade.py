@@ -40,13 +40,19 @@ from tqdm import tqdm
 from graders.common.digests import fingerprint
 from graders.common.errors import BdhvsError
 from graders.common.learner_files import survey
-from graders.course.directory import Course
+from graders.course import feedback
+from graders.course.directory import CONFIG_NAME, Course
 from graders.gradebook.attempts import record_attempts
 from graders.gradebook.database import identity
 from graders.grading.engines import DEFAULT, Options, Task, engine_named
 from graders.grading.resume import Ledger, grading_context
 from graders.grading.runners import Finished, Pending
 from graders.grading.submission import inspect_submission, load_release
+
+FEEDBACK_UNSAFE = (
+    "warning: {config} does not cut hidden tests out of nbgrader's feedback; "
+    "copy the GenerateFeedback lines of a new `bdhvs course init` into it (docs/grading.md)"
+)
 
 
 @dataclass
@@ -101,6 +107,8 @@ def grade(
     options = Options(workers=workers, scheduler=scheduler)
     chosen.check(options)
     say = say or (lambda line: None)
+    if not feedback.configured(course.config()):
+        say(FEEDBACK_UNSAFE.format(config=course.root / CONFIG_NAME))
     release = load_release(course.release_dir / assignment)
     learners = submitted_learners(course, assignment)
     # nbgrader's own session handling warns on every new learner; the warning is not about them.

@@ -45,6 +45,7 @@ import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 
+from curriculum.toolkit.answers import ANSWERS_LIMIT, SUFFIX
 from graders.grading.sandbox import cellrunner, isolation, wire
 from graders.grading.sandbox.submission_files import read_files, write_files
 from graders.grading.sandbox.wire import FrameReader, WireError
@@ -53,8 +54,6 @@ JOB_LIMIT = 256 << 20
 WORKDIR = "/tmp/work"
 STATUS_KEYS = {"index", "execution_count", "outputs", "status", "flags", "started", "finished"}
 JUDGE_NAMESPACES = isolation.CLONE_NEWNS | isolation.CLONE_NEWIPC | isolation.CLONE_NEWNET
-SHEET_SUFFIX = ".answers.json"
-SHEET_LIMIT = 8 << 20  # an answer file larger than this is not read
 FOLDER_ENTRIES = 4096  # entries of the learner's folder looked at for answer files
 SHEET_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY
 
@@ -280,7 +279,7 @@ class Supervisor:
                 if number >= FOLDER_ENTRIES:
                     break
                 name = entry.name
-                if name.endswith(SHEET_SUFFIX) and not name.startswith("."):
+                if name.endswith(SUFFIX) and not name.startswith("."):
                     text = self._read_sheet(name)
                     if text is not None:
                         found[name] = text
@@ -294,12 +293,12 @@ class Supervisor:
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(fd)
             key = (info.st_ino, info.st_size, info.st_mtime_ns)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > SHEET_LIMIT:
+            if not stat.S_ISREG(info.st_mode) or info.st_size > ANSWERS_LIMIT:
                 return None
             if self.sheets_seen.get(name) == key:
                 return None
-            data = handle.read(SHEET_LIMIT + 1)
-        if len(data) > SHEET_LIMIT:
+            data = handle.read(ANSWERS_LIMIT + 1)
+        if len(data) > ANSWERS_LIMIT:
             return None
         self.sheets_seen[name] = key
         return data.decode("utf-8", "replace")
