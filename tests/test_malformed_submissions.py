@@ -183,13 +183,16 @@ def _build_cohort(course, outside: Path) -> None:
     submit(course, "odd_metadata", TINY, {NOTEBOOK: odd})
 
 
-MEASURED = """import atexit, resource, sys
+# The peak is VmHWM, this process's own: ru_maxrss would count the memory of the process that
+# started it (a test runner's worker) before it became this one.
+MEASURED = """import atexit, sys
 from graders.cli import run
 
 def report():
     with open("/proc/self/io") as io:
         read = dict(line.split(": ") for line in io.read().splitlines())["rchar"]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open("/proc/self/status") as status:
+        peak = int(dict(line.split(":", 1) for line in status)["VmHWM"].split()[0])
     print(f"MEASURED {peak >> 10} {int(read) >> 20}", file=sys.stderr)
 
 atexit.register(report)

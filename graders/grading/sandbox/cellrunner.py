@@ -286,7 +286,8 @@ class JudgeRole(Role):
         for name, text in request.get("sheets", {}).items():
             _write_sheet(name, text)
         self.names.bind_for(request["code"])
-        self.names.note_namespace()
+        if self.names.link is not None:
+            self.names.note_namespace()
 
     def after(self, request: dict[str, Any]) -> list[str]:
         if request["kind"] == "answer" and self.names.link is not None:

@@ -132,13 +132,15 @@ class LearnerNames:
         self._before: dict[str, Any] = {}
 
     def bind_for(self, code: str) -> None:
+        if self.link is None:  # no learner process: every name is the course's
+            return
         namespace = self.shell.user_ns
         wanted = sorted(
             name
             for name in read_names(self.shell, code)
             if (name in self.owned or name not in namespace) and not hasattr(builtins, name)
         )
-        if not wanted or self.link is None:
+        if not wanted:
             return
         try:
             values = self.link.ask({"op": "fetch", "names": wanted}).get("values")
