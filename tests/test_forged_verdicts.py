@@ -160,27 +160,20 @@ def real_cohort(tmp_path_factory):
     return course, outcomes
 
 
-@pytest.mark.parametrize("learner", sorted(TINY_ATTACKS))
-def test_an_attack_on_a_code_question_earns_what_a_blank_notebook_earns_and_is_flagged(
-    tiny_cohort, learner
-):
-    course, outcomes = tiny_cohort
-    table = score_table(course, TINY)
-    assert outcomes[learner].status == "graded", outcomes[learner].message
-    assert table[learner]["score"] == table["blank"]["score"] == 0
-    words = TINY_ATTACKS[learner][1]
-    assert any(words in flag for flag in outcomes[learner].flags), outcomes[learner].flags
+ATTACKS = [("tiny", learner) for learner in sorted(TINY_ATTACKS)] + [
+    ("real", learner) for learner in sorted(REAL_ATTACKS)
+]
 
 
-@pytest.mark.parametrize("learner", sorted(REAL_ATTACKS))
-def test_an_attack_on_tapped_answers_earns_what_a_blank_notebook_earns_and_is_flagged(
-    real_cohort, learner
-):
-    course, outcomes = real_cohort
-    table = score_table(course, REAL)
+@pytest.mark.parametrize(("which", "learner"), ATTACKS)
+def test_an_attack_earns_what_a_blank_notebook_earns_and_is_flagged(which, learner, request):
+    """On code questions (tiny) and on questions answered by tapping (the real assignment)."""
+    course, outcomes = request.getfixturevalue(f"{which}_cohort")
+    assignment, attacks = (TINY, TINY_ATTACKS) if which == "tiny" else (REAL, REAL_ATTACKS)
+    table = score_table(course, assignment)
     assert outcomes[learner].status == "graded", outcomes[learner].message
     assert table[learner]["score"] == table["blank"]["score"] == 0
-    words = REAL_ATTACKS[learner][1]
+    words = attacks[learner][1]
     assert any(words in flag for flag in outcomes[learner].flags), outcomes[learner].flags
 
 

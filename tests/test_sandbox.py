@@ -9,7 +9,6 @@ namespace, so the machine's mounts are untouched. Needs root.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -19,9 +18,9 @@ import pytest
 from graders.common import answer_paths
 from graders.course.directory import Course
 from graders.grading.runners.forks import hidden_paths, interpreter_paths
-from graders.grading.sandbox.isolation import CLONE_NEWNS, private_filesystem, sandbox_user, unshare
 
 from conftest import REPO
+from sandboxkit import in_sandbox
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="mount namespaces need root"),
@@ -30,32 +29,19 @@ pytestmark = [
 
 
 def _seen_in_sandbox(expose: list[Path], hide: list[Path], probes: dict[str, Path]) -> dict:
-    """Fork; in the child, set up the sandbox's view, drop to its user and try each probe."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        try:
-            os.close(read_end)
-            user = sandbox_user()
-            unshare(CLONE_NEWNS)
-            private_filesystem(hide=hide, expose=expose, user=user, tmp_size_mb=8)
-            os.setgroups([])
-            os.setresgid(user.gid, user.gid, user.gid)
-            os.setresuid(user.uid, user.uid, user.uid)
-            found = {}
-            for name, path in probes.items():
-                try:
-                    found[name] = path.read_text() if path.is_file() else sorted(os.listdir(path))
-                except OSError as error:
-                    found[name] = type(error).__name__
-            os.write(write_end, json.dumps(found).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as handle:
-        data = handle.read()
-    os.waitpid(pid, 0)
-    return json.loads(data)
+    """In the sandbox's view, as its user: each probe's text (a file), entries (a folder) or
+    the name of the error met."""
+
+    def look() -> dict[str, object]:
+        found: dict[str, object] = {}
+        for name, path in probes.items():
+            try:
+                found[name] = path.read_text() if path.is_file() else sorted(os.listdir(path))
+            except OSError as error:
+                found[name] = type(error).__name__
+        return found
+
+    return in_sandbox(look, hide=hide, expose=expose)
 
 
 @pytest.fixture

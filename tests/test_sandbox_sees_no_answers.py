@@ -34,17 +34,14 @@ from graders.common import answer_paths
 from graders.course.directory import Course
 from graders.grading.runners.forks import hidden_paths
 from graders.grading.sandbox.isolation import (
-    CLONE_NEWNS,
-    drop_privileges,
-    private_filesystem,
     private_places,
     sandbox_user,
-    unshare,
     writable_dirs,
 )
 
 from conftest import REPO, run_bdhvs
 from gradekit import TINY, autograded_cell, built_copy, submit_tiny, tiny_source
+from sandboxkit import in_sandbox
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox's view needs root")
 pytestmark = pytest.mark.xdist_group("machine")  # makes and removes world-writable folders
@@ -222,32 +219,6 @@ def host_folder():
     folder.chmod(0o755)
     yield folder
     shutil.rmtree(folder)
-
-
-def in_sandbox(check, hide=(), expose=(), size_mb=8):
-    """Fork; in the child, set up the sandbox's view, drop to its user and return what
-    ``check()`` returns (JSON)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        try:
-            os.close(read_end)
-            user = sandbox_user()
-            unshare(CLONE_NEWNS)
-            private_filesystem(list(hide), list(expose), user, size_mb)
-            drop_privileges(user)
-            result = check()
-        except BaseException as error:
-            result = {"error": repr(error)}
-        finally:
-            with os.fdopen(write_end, "w") as channel:
-                channel.write(json.dumps(result))
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as channel:
-        data = channel.read()
-    os.waitpid(pid, 0)
-    return json.loads(data)
 
 
 def write_into_each_place():
