@@ -178,9 +178,11 @@ def test_an_attack_earns_what_a_blank_notebook_earns_and_is_flagged(which, learn
 
 
 @pytest.mark.parametrize("which", ["tiny", "real"])
-def test_learner_code_finds_no_hidden_test_anywhere_in_its_process(which, request):
+def test_learner_code_finds_no_hidden_test_anywhere_in_its_process_and_is_flagged(which, request):
     course, outcomes = request.getfixturevalue(f"{which}_cohort")
     assignment, grade_id = (TINY, "cau_4_dap_an") if which == "tiny" else (REAL, "cau_12_dap_an")
     cell = autograded_cell(course, "scans_for_tests", assignment, grade_id)
     printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
     assert printed.strip() == "NOT FOUND"
+    flags = outcomes["scans_for_tests"].flags
+    assert any("get_objects" in flag for flag in flags), flags  # the attempt is still reported
