@@ -239,7 +239,7 @@ class LearnerRole(Role):
         self.guard = Guard(shell, [sys.modules[name] for name in GUARDED_MODULES])
 
     def before(self, request: dict[str, Any]) -> None:
-        self.guard.before_cell(request["kind"])
+        self.guard.before_cell()
 
     def after(self, request: dict[str, Any]) -> list[str]:
         return self.guard.after_cell(request["kind"])

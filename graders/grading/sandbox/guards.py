@@ -1,19 +1,17 @@
-"""Notice, undo and report a cell's tampering with what later tests depend on.
+"""Notice, undo and report a learner's cell tampering with the machinery of its process.
 
-A learner's cell runs in the same process as the tests that follow it, so it could switch off
-traceback display, patch built-ins, wrap the shell's execution machinery, install a trace
-function that skips lines, or redefine the helpers a test calls. After every cell the guard
-compares that machinery with how it was before the first cell, puts back whatever changed and
-reports it. The score itself never depends on the traceback display: a test fails when its cell
-ends in an error, whatever the learner did to the display (see
-:mod:`graders.grading.sandbox.cellrunner`).
+The tests never run in the learner's process (they run in the judge,
+:mod:`graders.grading.sandbox.supervisor`), so no tampering here can change a score. It is
+still reported, and undone so that the learner's own later cells and the course's cells run on
+sound machinery: a cell could switch off traceback display, patch built-ins, wrap the shell's
+execution machinery, install a trace function, add import hooks, or redefine the helpers the
+course's cells define. After every cell the guard compares that machinery with how it was
+before, puts back whatever changed and reports it.
 
-Cells come in three kinds: ``test`` (an nbgrader test cell), ``course`` (another locked cell)
-and ``answer`` (anything the learner may edit). Functions, classes and modules that course and
-test cells define are *helpers*: if an answer cell rebinds or patches one, the course's version
-is put back before the next test runs. A function or class an answer cell names after a
-built-in (``def sum(...)``) is reported and hidden while test cells run, so that a test's
-``sum(...)`` means the built-in; it is back for the cells after.
+Cells come in two kinds here: ``course`` (a locked cell) and ``answer`` (anything the learner
+may edit). Functions, classes and modules that course cells define are *helpers*: if an answer
+cell rebinds or patches one, the course's version is put back. A function or class an answer
+cell names after a built-in (``def sum(...)``) is reported.
 """
 
 from __future__ import annotations
@@ -141,7 +139,6 @@ class Guard:
         self.helper_states: dict[str, Any] = {}
         self.shadowed: set[str] = set()
         self._names_before: dict[str, Any] = {}
-        self._hidden: dict[str, Any] = {}
 
     def _baseline(self) -> None:
         """Take the machinery as it is now as the state to keep."""
@@ -168,14 +165,9 @@ class Guard:
         lists.update({name: getattr(manager, name) for name in TRANSFORMER_LISTS})
         return lists
 
-    def before_cell(self, kind: str) -> None:
-        """Note the namespace; before a test, hide the learner's stand-ins for built-ins."""
-        namespace = self.shell.user_ns
-        self._hidden = {}
-        if kind == "test":
-            for name in self._shadows():
-                self._hidden[name] = namespace.pop(name)
-        self._names_before = dict(namespace)
+    def before_cell(self) -> None:
+        """Note the namespace, to see what the cell rebinds."""
+        self._names_before = dict(self.shell.user_ns)
 
     def _shadows(self) -> list[str]:
         """Names an answer cell bound to something callable that stands in for a built-in."""
@@ -196,20 +188,11 @@ class Guard:
         A course cell is trusted: what it changes (an import that adds an import hook, a
         helper it defines) becomes the state to keep.
         """
-        found = []
         if kind == "course":
             self._baseline()
             self._learn_helpers()
-        else:
-            found = self._machinery()
-            if kind == "answer":
-                found += self._helpers() + self._shadowing()
-            else:
-                self._learn_helpers()
-        for name, value in self._hidden.items():
-            self.shell.user_ns.setdefault(name, value)
-        self._hidden = {}
-        return found
+            return []
+        return self._machinery() + self._helpers() + self._shadowing()
 
     def _machinery(self) -> list[str]:
         found = []
@@ -329,7 +312,7 @@ class Guard:
             _restore_dict(value, state, _differs(_state(value), state))
 
     def _shadowing(self) -> list[str]:
-        """Report stand-ins for built-ins once; tests run without them (see before_cell)."""
+        """Report stand-ins for built-ins once (a test in the judge always gets the built-ins)."""
         names = sorted(set(self._shadows()) - self.shadowed)
         self.shadowed.update(names)
         return (

@@ -55,6 +55,7 @@ WORKDIR = "/tmp/work"
 STATUS_KEYS = {"index", "execution_count", "outputs", "status", "flags", "started", "finished"}
 JUDGE_NAMESPACES = isolation.CLONE_NEWNS | isolation.CLONE_NEWIPC | isolation.CLONE_NEWNET
 FOLDER_ENTRIES = 4096  # entries of the learner's folder looked at for answer files
+ANSWER_FILES = 16  # answer files passed on: a notebook has one, an assignment a few
 SHEET_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY
 
 
@@ -270,8 +271,9 @@ class Supervisor:
     def changed_sheets(self) -> dict[str, str]:
         """Answer files the learner's process has written since the judge last got them.
 
-        The folder is the learner's: an entry may be a link, a pipe or huge. Only regular
-        files are opened, without following links or blocking, and none past the limit.
+        The folder is the learner's: an entry may be a link, a pipe or huge, and there may be
+        thousands. Only regular files are opened, without following links or blocking, none
+        past the answer-file cap, and no more than :data:`ANSWER_FILES` different ones.
         """
         found: dict[str, str] = {}
         with contextlib.suppress(OSError), os.scandir(self.sheet_dir) as entries:
@@ -280,6 +282,8 @@ class Supervisor:
                     break
                 name = entry.name
                 if name.endswith(SUFFIX) and not name.startswith("."):
+                    if len(self.sheets_seen) >= ANSWER_FILES and name not in self.sheets_seen:
+                        continue
                     text = self._read_sheet(name)
                     if text is not None:
                         found[name] = text
