@@ -133,12 +133,6 @@ class ClassroomApp(AppTask):
 
     # Screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        drawn = getattr(self, f"_screen_{state['screen']}")(state)
-        if state["notice"]:
-            drawn.append(self.note(f"ℹ {state['notice']}"))
-        return drawn
-
     def _table(self, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> widgets.HTML:
         cell = 'style="border:1px solid #bbb;padding:3px 6px;text-align:left"'
         head = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in header)

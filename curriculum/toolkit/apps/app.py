@@ -28,7 +28,9 @@ An app is one subclass in one file of :mod:`curriculum.toolkit.apps`. It names i
 
 ``apply`` changes the state for one action, or raises :class:`Refused` with a message for the
 learner when the action is not possible on the current screen (nothing is recorded then).
-``screen`` builds the widgets of the current state; :meth:`AppTask.button`,
+``screen`` builds the widgets of the current state; an app of several screens can instead keep
+the screen's name in ``state["screen"]`` and give one ``_screen_<name>`` method for each, and
+a ``state["notice"]`` line is then shown under the screen; :meth:`AppTask.button`,
 :meth:`AppTask.form` and :meth:`AppTask.note` make them the same size and style everywhere
 (text 16 px, touch targets 44 px high). A form can also hold multi-line boxes (``lines``) and
 masked ones whose typed text is turned into a verdict before anything is recorded
@@ -153,9 +155,17 @@ class AppTask(Question[list[dict[str, Any]]]):
     def apply(self, state: dict[str, Any], action: dict[str, Any]) -> None:
         """Change ``state`` for ``action``; raise :class:`Refused` when it is not possible."""
 
-    @abstractmethod
     def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        """The widgets of the screen ``state`` is on."""
+        """The widgets of the screen ``state`` is on. By default: what the method named after
+        ``state["screen"]`` draws (:meth:`screen_named`), then the state's ``notice``, if any."""
+        drawn = self.screen_named(state)
+        if state.get("notice"):
+            drawn.append(self.note(f"ℹ {state['notice']}"))
+        return drawn
+
+    def screen_named(self, state: dict[str, Any]) -> list[widgets.Widget]:
+        """What ``_screen_<name>`` draws for ``state``, ``name`` being ``state["screen"]``."""
+        return list(getattr(self, f"_screen_{state['screen']}")(state))
 
     # What the learner (and a solution) does.
 

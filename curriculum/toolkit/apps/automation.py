@@ -520,9 +520,6 @@ class AutomationApp(AppTask):
 
     # The screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        return getattr(self, f"_screen_{state['screen']}")(state)
-
     def _mail_line(self, key: str) -> str:
         mail = self.mails[key]
         return (

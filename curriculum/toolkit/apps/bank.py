@@ -431,10 +431,6 @@ class BankApp(AppTask):
 
     # The screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        draw = getattr(self, f"_screen_{state['screen']}")
-        return draw(state)
-
     def _screen_home(self, state: dict[str, Any]) -> list[widgets.Widget]:
         if state["balance_shown"]:
             balance = [

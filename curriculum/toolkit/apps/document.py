@@ -362,9 +362,6 @@ class DocumentEditor(AppTask):
 
     # The screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        return getattr(self, f"_screen_{state['screen']}")(state)
-
     def _blocks_html(self, blocks: Sequence[str]) -> str:
         return "<br>".join(html_lines(self.parts[b]) for b in blocks)
 

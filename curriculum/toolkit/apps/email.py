@@ -743,12 +743,6 @@ class EmailApp(AppTask):
 
     # Screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        drawn = getattr(self, f"_screen_{state['screen']}")(state)
-        if state["notice"]:
-            drawn.append(self.note(f"ℹ {state['notice']}"))
-        return drawn
-
     def _screen_inbox(self, state: dict) -> list[widgets.Widget]:
         folder = state["folder"]
         parts: list[widgets.Widget] = [

@@ -291,9 +291,6 @@ class FileManager(AppTask):
 
     # The screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        return getattr(self, f"_screen_{state['screen']}")(state)
-
     def _screen_home(self, state: dict[str, Any]) -> list[widgets.Widget]:
         parts: list[widgets.Widget] = [self.note("Chọn nơi lưu:")]
         for place, info in self.places.items():

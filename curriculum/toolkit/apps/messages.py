@@ -745,7 +745,6 @@ class MessagesApp(AppTask):
     # Screens.
 
     def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        draw = getattr(self, f"_screen_{state['screen']}")
         parts: list[widgets.Widget] = []
         if state["notice"]:
             parts.append(
@@ -753,7 +752,7 @@ class MessagesApp(AppTask):
                     f"<div role='status'><b>✔</b> {_esc(state['notice'])}</div>", escape=False
                 )
             )
-        parts.extend(draw(state))
+        parts.extend(self.screen_named(state))
         if state["screen"] not in _CALL_SCREENS and state["screen"] != "home":
             parts.append(self.button("⬅ Quay lại", "back"))
             parts.append(self.button("🏠 Màn hình chính", "home"))

@@ -497,11 +497,10 @@ class Phone(AppTask):
 
     def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
         """The widgets of the current screen, under a status bar."""
-        draw = getattr(self, f"_screen_{state['screen']}")
         parts: list[widgets.Widget] = [self._text(state, self._status_bar(state), small=True)]
         if state["screen"] != "home":
             parts.append(self._text(state, f"<b>{html.escape(self._title(state))}</b>"))
-        parts.extend(draw(state))
+        parts.extend(self.screen_named(state))
         if state["dialog"] is not None:
             return [*parts[:1], *self._dialog(state)]
         if state["screen"] != "home":

@@ -561,7 +561,7 @@ class Portal(AppTask):
     # What the learner sees.
 
     def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        parts: list[widgets.Widget] = getattr(self, f"_screen_{state['screen']}")(state)
+        parts = self.screen_named(state)
         if state["site"]:
             parts.insert(0, self.note(f"🔒 {state['site']}"))
         if state["screen"] != "trinh_duyet":

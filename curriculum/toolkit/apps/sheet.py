@@ -395,9 +395,6 @@ class Spreadsheet(AppTask):
 
     # The screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        return getattr(self, f"_screen_{state['screen']}")(state)
-
     def _table_html(self, state: Mapping[str, Any]) -> str:
         columns = self._shown_columns(state)
         head = "".join(

@@ -539,12 +539,6 @@ class SocialApp(AppTask):
 
     # Screens.
 
-    def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
-        drawn = getattr(self, f"_screen_{state['screen']}")(state)
-        if state["notice"]:
-            drawn.append(self.note(f"ℹ {state['notice']}"))
-        return drawn
-
     def _screen_home(self, state: dict) -> list[widgets.Widget]:
         parts: list[widgets.Widget] = [
             self.note(f"<b>👤 {html.escape(self.owner)}</b> · Trang cá nhân", escape=False),

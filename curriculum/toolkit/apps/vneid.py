@@ -56,7 +56,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -656,10 +656,7 @@ class VNeID(AppTask):
     def screen(self, state: dict[str, Any]) -> list[widgets.Widget]:
         if state["call"] in ("ringing", "answered"):
             return self._call_screen(state)
-        draw: Callable[[dict[str, Any]], list[widgets.Widget]] = getattr(
-            self, f"_screen_{state['screen']}"
-        )
-        parts = draw(state)
+        parts = self.screen_named(state)
         if state["screen"] != _HOME:
             parts.append(self.button("⌂ Màn hình chính của điện thoại", "home"))
         return parts
