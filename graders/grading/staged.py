@@ -80,6 +80,9 @@ class StagedAutograde(Autograde):
 
     def _exporter(self, steps: list[Any]) -> Exporter:
         exporter = self.exporter_class(parent=self, config=self.config)
+        # nbconvert's own switch: validate the notebook once after the pass, not after every
+        # step; a step that breaks the notebook still fails the pass.
+        exporter.optimistic_validation = True
         for step in steps:
             exporter.register_preprocessor(step)
         return exporter

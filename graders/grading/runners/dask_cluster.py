@@ -195,7 +195,7 @@ class DaskRunner(ForkRunner):
             self._open.callback(self._unregister, client, name)
             self.pool = ClusterPool(client, name)
             self._open.callback(self.pool.close)
-            self._open.enter_context(shared_engines())
+            self.gradebooks = self._open.enter_context(shared_engines())
         except BaseException:
             self._open.close()
             raise

@@ -45,10 +45,9 @@ PRELOAD = [
     "nbformat",
     "ipywidgets",
     "matplotlib.font_manager",
-    "curriculum.toolkit.answers",
-    "curriculum.toolkit.questions",
-    "curriculum.toolkit.selfcheck",
 ]
+# The library the course's notebooks are built from: questions, simulated apps, lesson helpers.
+PRELOAD_PACKAGES = ["curriculum"]
 # Submissions prepared while the zygote starts up, so that its start-up costs no time.
 PREPARED_AHEAD = 32
 OUTPUT_LIMIT = 8 << 20
@@ -130,6 +129,7 @@ def pool_config(course: Course, rules: ExecutionRules, state: Path, db_url: str)
         "env": env,
         "zygote_env": zygote_env,
         "preload": PRELOAD,
+        "preload_packages": PRELOAD_PACKAGES,
     }
 
 
@@ -197,7 +197,7 @@ class ForkRunner:
         self.pool.start()
         self._open = contextlib.ExitStack()
         self._open.callback(self.pool.close)
-        self._open.enter_context(shared_engines())
+        self.gradebooks = self._open.enter_context(shared_engines())
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -228,7 +228,8 @@ class ForkRunner:
         try:
             release = self.release if pending.forged else None
             stage_submission(self._submitted(name), self._staged(name), release)
-            prepared = self.converter.prepare(name)
+            with self.gradebooks.one_transaction():
+                prepared = self.converter.prepare(name)
         except sqlalchemy.exc.OperationalError as exc:
             raise BdhvsError(f"cannot use the gradebook: {exc}") from exc
         except Exception as exc:  # nbgrader raises many types for one bad submission
@@ -268,7 +269,8 @@ class ForkRunner:
             self.converter.abandon(name)
             return Finished(name, False, flags, failure)
         try:
-            self.converter.finish(name, learner.prepared)
+            with self.gradebooks.one_transaction():
+                self.converter.finish(name, learner.prepared)
         except sqlalchemy.exc.OperationalError as exc:
             raise BdhvsError(f"cannot use the gradebook: {exc}") from exc
         except Exception as exc:  # nbgrader raises many types for one bad submission

@@ -16,9 +16,11 @@ Run as ``python -m graders.grading.sandbox.zygote FD`` by
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
+import pkgutil
 import signal
 import socket
 import sys
@@ -30,11 +32,19 @@ from graders.grading.sandbox import capture, isolation, supervisor
 MESSAGE_LIMIT = 1 << 20
 
 
-def preload(names: list[str]) -> None:
-    """Import what submissions commonly use, so that each job finds it loaded."""
-    for name in names:
+def preload(names: list[str], packages: list[str]) -> None:
+    """Import what submissions commonly use, and every module of ``packages`` (the library the
+    course's notebooks are built from), so that each job finds them loaded."""
+    for name in names + packages:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    for package in packages:
+        path = getattr(sys.modules.get(package), "__path__", None)
+        if path is None:
+            continue
+        for module in pkgutil.walk_packages(path, f"{package}.", onerror=lambda name: None):
+            with contextlib.suppress(Exception):
+                importlib.import_module(module.name)
 
 
 def warm_up(shell: InteractiveShell) -> None:
@@ -51,11 +61,14 @@ def warm_up(shell: InteractiveShell) -> None:
 def serve(control: socket.socket) -> None:
     config = json.loads(control.recv(MESSAGE_LIMIT))
     shell = capture.make_shell()  # first, as in a kernel, where libraries find the shell running
-    preload(config["preload"])
+    preload(config["preload"], config["preload_packages"])
     warm_up(shell)
     if config["isolate"]:
         isolation.writable_dirs(isolation.SandboxUser(**config["user"]))  # once, for every job
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished supervisors
+    # Out of the collector's reach, the warm objects are never written to by a job's collections,
+    # so its processes share their pages with the zygote instead of copying them.
+    gc.freeze()
     control.send(b'{"ready": true}')
     while True:
         message, fds, _, _ = socket.recv_fds(control, MESSAGE_LIMIT, 1)

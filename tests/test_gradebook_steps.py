@@ -1,0 +1,87 @@
+"""One grading step, one commit: nbgrader's gradebooks inside a step write all or nothing.
+
+While ``bdhvs grade`` runs, each of nbgrader's steps for a learner (its set-up, then its grades)
+works in one database transaction. These tests drive nbgrader's own ``Gradebook`` as its
+steps do, on SQLite and on a real PostgreSQL server, and look at the database from a second,
+independent connection, as the instructor's formgrader or a later run would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+from nbgrader.api import Gradebook, InvalidEntry
+
+from graders.gradebook.database import normalise
+from graders.grading.nbgrader_speed import shared_engines
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    else:
+        url = normalise(request.getfixturevalue("postgres").new_database("steps"), tmp_path)
+    with Gradebook(url) as gradebook:  # nbgrader creates its tables
+        gradebook.add_assignment("bai_1")
+    return url
+
+
+def students_seen_from_outside(url: str) -> list[str]:
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT id FROM student ORDER BY id").fetchall()
+        return [row[0] for row in rows]
+    finally:
+        engine.dispose()
+
+
+def test_a_step_reaches_the_database_only_when_it_ends(db_url):
+    with shared_engines() as gradebooks:
+        with gradebooks.one_transaction():
+            with Gradebook(db_url) as gradebook:
+                gradebook.add_student("hv01")  # nbgrader commits here
+            with Gradebook(db_url) as gradebook:  # the next step sees what the first wrote
+                assert [s.id for s in gradebook.students] == ["hv01"]
+                gradebook.add_student("hv02")
+            assert students_seen_from_outside(db_url) == []
+        assert students_seen_from_outside(db_url) == ["hv01", "hv02"]
+
+
+def test_a_step_that_fails_leaves_nothing_of_itself_in_the_gradebook(db_url):
+    with shared_engines() as gradebooks:
+        with gradebooks.one_transaction(), Gradebook(db_url) as gradebook:
+            gradebook.add_student("hv01")
+        failing = pytest.raises(RuntimeError, match="grading failed")
+        with failing, gradebooks.one_transaction(), Gradebook(db_url) as gradebook:
+            gradebook.add_student("hv02")
+            gradebook.add_submission("bai_1", "hv02")
+            raise RuntimeError("grading failed")
+        assert students_seen_from_outside(db_url) == ["hv01"]
+        with Gradebook(db_url) as gradebook:  # the shared connection is usable afterwards
+            assert [s.id for s in gradebook.students] == ["hv01"]
+
+
+def test_nbgrader_rolling_back_one_write_keeps_the_steps_other_writes(db_url):
+    with shared_engines() as gradebooks, gradebooks.one_transaction(), Gradebook(db_url) as book:
+        book.add_student("hv01")
+        with pytest.raises(InvalidEntry):  # nbgrader rolls back its own session
+            book.add_student("hv01")
+        book.add_student("hv02")
+    assert students_seen_from_outside(db_url) == ["hv01", "hv02"]
+
+
+def test_gradebooks_outside_a_step_commit_as_nbgrader_does(db_url):
+    with shared_engines(), Gradebook(db_url) as gradebook:
+        gradebook.add_student("hv01")
+        assert students_seen_from_outside(db_url) == ["hv01"]
+
+
+def test_steps_do_not_nest():
+    with shared_engines() as gradebooks, gradebooks.one_transaction():
+        inner = gradebooks.one_transaction()
+        with pytest.raises(RuntimeError, match="do not nest"):
+            inner.__enter__()
