@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= demo-output
-# JupyterHub's proxy, from npm, for the hub tests.
+# JupyterHub's proxy, from npm, for the hub tests; axe-core, for the accessibility tests.
 PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
 
 .PHONY: demo test test-fast lint format strip lab clean
 
@@ -22,8 +23,11 @@ demo: $(STAMP)
 $(PROXY):
 	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
 
+$(AXE):
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error axe-core@4
+
 # The whole suite, as CI runs it: browsers, JupyterHub, PostgreSQL, papermill, grading.
-test: $(STAMP) $(PROXY) lint
+test: $(STAMP) $(PROXY) $(AXE) lint
 	$(BIN)/python -m pytest -ra -n auto --dist loadgroup --durations=25
 
 # Lint and every test not marked slow (pyproject.toml, tests/conftest.py): under two minutes.
@@ -41,8 +45,10 @@ format: $(STAMP)
 strip: $(STAMP)
 	git ls-files '*.ipynb' | xargs $(BIN)/jupyter nbconvert --clear-output --inplace --log-level=WARN
 
+# The learner's view (deploy/jupyter/self-study) on the start page; root may run it too.
 lab: $(STAMP)
-	$(BIN)/jupyter lab curriculum/bat_dau.ipynb
+	JUPYTER_CONFIG_PATH=$(CURDIR)/deploy/jupyter/self-study $(BIN)/jupyter lab --allow-root \
+		--ServerApp.root_dir=$(CURDIR) curriculum/bat_dau.ipynb
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .ruff_cache

@@ -19,6 +19,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 from graders.commands import (  # noqa: E402
     build,
     check,
+    collect,
     course,
     coverage,
     credential,
@@ -36,6 +37,7 @@ from graders.common.errors import BdhvsError  # noqa: E402
 VERBS = (
     course,
     build,
+    collect,
     grade,
     records,
     report,

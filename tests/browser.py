@@ -59,6 +59,17 @@ CHROMIUM_ARGS = (
 )
 
 SERVER_START_SECONDS = 90
+# The learner's self-study configuration, as `make lab` and Binder use it.
+SELF_STUDY = Path(__file__).resolve().parents[1] / "deploy" / "jupyter" / "self-study"
+# axe-core from npm (`make test` installs it), for the accessibility checks.
+AXE = (
+    Path(__file__).resolve().parents[1]
+    / ".venv"
+    / "node"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
 SERVER_STOP_SECONDS = 20
 UI_TIMEOUT_MS = 30_000
 """How long a click or a wait for an element may take."""
@@ -123,6 +134,33 @@ def require_browser_support() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"browser tests cannot run under CI: {problem}", pytrace=False)
     pytest.skip(f"browser tests need Chromium and Playwright: {problem}")
+
+
+def axe_violations(page: Page, context: str = "document") -> list[str]:
+    """Critical and serious accessibility violations axe-core finds in ``context`` (every
+    element a CSS selector matches, or the whole document), one line each: rule, impact, where."""
+    if not AXE.is_file():
+        problem = f"axe-core is not installed ({AXE}; make test installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (context) => {
+            const where = context === "document" ? document : {include: [[context]]};
+            const result = await axe.run(where, {resultTypes: ["violations"]});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+            }));
+        }""",
+        context,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}"
+        for v in found
+        if v["impact"] in ("critical", "serious")
+    ]
 
 
 @dataclass(frozen=True)
@@ -246,6 +284,23 @@ class Notebook7(Lab):
 
 
 @dataclass(frozen=True)
+class LearnerLab(Lab):
+    """JupyterLab as a learner sees it: in Vietnamese, so nothing here reads English labels."""
+
+    def wait_for_idle_kernel(self, page: Page, name: str) -> None:
+        """Wait until the server says notebook ``name``'s kernel is idle; at phone size the
+        toolbar hides its status, so the page is not asked."""
+        deadline = time.monotonic() + KERNEL_TIMEOUT_MS / 1000
+        while not any(
+            session.get("path", "").endswith(name)
+            and session.get("kernel", {}).get("execution_state") == "idle"
+            for session in self.api("GET", "api/sessions")
+        ):
+            assert time.monotonic() < deadline, f"no idle kernel for {name}"
+            time.sleep(0.25)
+
+
+@dataclass(frozen=True)
 class Voila(Server):
     """A running Voilà, serving one notebook as an application at its base URL."""
 
@@ -285,10 +340,18 @@ def jupyter_notebook(root: Path, log: Path) -> contextlib.AbstractContextManager
 _LabT = TypeVar("_LabT", bound=Lab)
 
 
+def learner_lab(root: Path, log: Path) -> contextlib.AbstractContextManager[LearnerLab]:
+    """Run JupyterLab with the learner's self-study configuration, as ``make lab`` does."""
+    return _jupyter_server(LearnerLab, root, log, config_path=SELF_STUDY)
+
+
 @contextlib.contextmanager
-def _jupyter_server(kind: type[_LabT], root: Path, log: Path) -> Iterator[_LabT]:
+def _jupyter_server(
+    kind: type[_LabT], root: Path, log: Path, config_path: Path | None = None
+) -> Iterator[_LabT]:
     with _state_folder() as state:
-        _write_lab_settings(state / "user-settings")
+        if config_path is None:  # a configuration brings its own settings
+            _write_lab_settings(state / "user-settings")
         server = kind.on_free_port(root, log)
         command = [
             *(sys.executable, "-m", "jupyter", kind.command, "--no-browser"),
@@ -308,7 +371,8 @@ def _jupyter_server(kind: type[_LabT], root: Path, log: Path) -> Iterator[_LabT]
         for app in kind.settings_apps:
             command.append(f"--{app}.user_settings_dir={state / 'user-settings'}")
             command.append(f"--{app}.workspaces_dir={state / 'workspaces'}")
-        with _running(server, command, state):
+        extra = {"JUPYTER_CONFIG_PATH": str(config_path)} if config_path else {}
+        with _running(server, command, state, extra):
             yield server
 
 
@@ -355,7 +419,9 @@ def _state_folder() -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def _running(server: Server, command: list[str], state: Path) -> Iterator[None]:
+def _running(
+    server: Server, command: list[str], state: Path, extra: dict[str, str] | None = None
+) -> Iterator[None]:
     """Run ``command`` in ``server.root``, wait until ``server`` answers, stop it on exit.
 
     Jupyter configuration and runtime files go to ``state``, so the user's own Jupyter
@@ -366,6 +432,7 @@ def _running(server: Server, command: list[str], state: Path) -> Iterator[None]:
         "JUPYTER_CONFIG_DIR": str(state / "config"),
         "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
         "PYTHONUNBUFFERED": "1",
+        **(extra or {}),
     }
     server.log.parent.mkdir(parents=True, exist_ok=True)
     with open(server.log, "wb") as output:
@@ -478,20 +545,26 @@ def error_outputs(panel: Locator) -> list[str]:
     ).all_inner_texts()
 
 
-def choose_menu_item(page: Page, menu: str, command: str) -> None:
-    """Open menu ``menu`` of the menu bar and choose the item running JupyterLab ``command``."""
-    page.locator(".lm-MenuBar-item").filter(has_text=re.compile(rf"^\s*{menu}\s*$")).click()
-    page.locator(f".lm-Menu-item[data-command='{command}']").click()
+def run_command_from_menus(page: Page, command: str) -> None:
+    """Choose the menu item running JupyterLab ``command``, whatever the interface's language."""
+    for index in range(page.locator(".lm-MenuBar-item").count()):
+        page.locator(".lm-MenuBar-item").nth(index).click()
+        item = page.locator(f".lm-Menu-item[data-command='{command}']")
+        if item.count():
+            item.first.click()
+            return
+        page.keyboard.press("Escape")
+    raise AssertionError(f"no menu runs {command}")
 
 
 def run_all_cells(page: Page, panel: Locator, *, allow_errors: bool = False) -> None:
-    """Choose Run > Run All Cells, then wait until every cell has run or been skipped.
+    """Choose Run All Cells from the menus, then wait until every cell has run or been skipped.
 
     JupyterLab stops at the first cell that raises. Unless ``allow_errors``, an error or
     stderr output then fails the test with the output's text.
     """
     before = code_cells(panel).first.locator(".jp-InputArea-prompt").text_content()
-    choose_menu_item(page, "Run", "runmenu:run-all")
+    run_command_from_menus(page, "runmenu:run-all")
     page.wait_for_function(
         _RUN_FINISHED, arg=[panel.element_handle(), before], timeout=KERNEL_TIMEOUT_MS
     )

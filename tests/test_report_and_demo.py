@@ -7,7 +7,7 @@ import pytest
 
 from graders.report.page import write_report
 
-from conftest import run_bdhvs
+from conftest import REPO, run_bdhvs
 from resultkit import records_of
 
 
@@ -144,3 +144,28 @@ def test_demo_exports_and_signs_credentials_with_a_demo_key_it_says_is_one(demo)
         assert verified.returncode == 0, verified.stderr
         page = out / "certificates" / path.parent.name / f"{path.stem}.html"
         assert "BẢN MINH HỌA" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_browser_report_and_certificate_fit_the_screen_and_pass_axe(demo, size):
+    """What a manager and a learner open, as they see it: nothing wider than the screen and no
+    critical or serious accessibility violation (axe-core); screenshots in test-artifacts/."""
+    from browser import axe_violations, chromium_page, require_browser_support
+
+    require_browser_support()
+    out, _ = demo
+    certificate = next((out / "certificates").glob("*/*.html"))
+    width, height = {"desktop": (1280, 960), "phone": (390, 844)}[size]
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    problems = []
+    with chromium_page(width, height) as page:
+        for name, path in (("report", out / "report.html"), ("certificate", certificate)):
+            page.goto(path.as_uri())
+            page.screenshot(path=str(artifacts / f"{name}-{size}.png"))
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                problems.append(f"{name}: {wide}px wide on a {width}px screen")
+            problems += [f"{name}: {line}" for line in axe_violations(page)]
+    assert problems == [], "\n".join(problems)

@@ -254,4 +254,5 @@ def test_no_visible_check_tells_right_from_wrong():
         if re.fullmatch(r"cau_\d+_kiem_tra", grade_id):
             visible = source.split("### BEGIN HIDDEN TESTS")[0]
             assert "HIDDEN" not in visible and "_credit" not in visible, grade_id
-            assert visible.count("assert ") == 1, grade_id
+            assert visible.count("require_answer(") == 1, grade_id
+            assert "assert " not in visible, grade_id

@@ -19,6 +19,8 @@ import ipywidgets as widgets
 import nbformat
 from nbclient import NotebookClient
 
+from curriculum.toolkit.checks import GRADING
+from curriculum.toolkit.handin import handin_button
 from curriculum.toolkit.i18n import text
 from curriculum.toolkit.progress import CheckResult, SelfCheck, record_check
 
@@ -73,7 +75,8 @@ def run_visible_checks(path: str | Path, timeout: int = CELL_TIMEOUT) -> SelfChe
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()
+    # As nbgrader's own validation does, so that a check of an unanswered question fails.
+    client.execute(env={**os.environ, GRADING: "validate"})
     results = []
     for cell in nb.cells:
         if not _is_visible_test(cell):
@@ -122,13 +125,14 @@ def _current_notebook() -> str | None:
 
 
 def check_button(notebook: str | None = None) -> widgets.VBox:
-    """A button that self-checks the saved notebook and shows the report under it."""
+    """A button that self-checks the saved notebook and shows the report under it, followed by
+    the button that hands the assignment in (:mod:`curriculum.toolkit.handin`)."""
     button = widgets.Button(
         description=_text("button"),
         tooltip=_text("button_help"),
         icon="check",
         button_style="primary",
-        layout=widgets.Layout(width="auto"),
+        layout=widgets.Layout(width="auto", min_height="44px", flex="0 0 auto"),
     )
     help_line = widgets.HTML(f"<em>{_text('button_help')}</em>")
     report = widgets.Output(layout=widgets.Layout(width="100%"))
@@ -148,4 +152,6 @@ def check_button(notebook: str | None = None) -> widgets.VBox:
             print(format_report(check))
 
     button.on_click(on_click)
-    return widgets.VBox([widgets.HBox([button, help_line]), report])
+    # Checking comes first, then the one way to hand the work in.
+    row = widgets.HBox([button, help_line], layout=widgets.Layout(flex_flow="row wrap"))
+    return widgets.VBox([row, report, handin_button()])

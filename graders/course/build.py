@@ -2,7 +2,9 @@
 
 Around nbgrader's own generation, two checks protect learners: a source folder may not hold
 widget answer files (nbgrader would ship them, answers and all), and every code cell of a
-release must still be valid Python once nbgrader has cut the solutions out.
+release must still be valid Python once nbgrader has cut the solutions out. The release is then
+given the learner's view (:mod:`graders.course.learner_view`): code collapsed where the learner
+only taps.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import nbformat
 
 from graders.common.errors import BdhvsError
 from graders.course.directory import Course
+from graders.course.learner_view import apply_learner_view
 from graders.course.sources import scan_assignment
 
 
@@ -41,6 +44,10 @@ def build(course: Course, assignments: list[str] | None = None) -> list[str]:
                 "solutions are cut out (give each function a docstring before its solution):\n  "
                 + "\n  ".join(broken)
             )
+        for path in sorted((course.release_dir / name).glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            if apply_learner_view(nb):
+                nbformat.write(nb, path)
     return names
 
 

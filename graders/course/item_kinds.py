@@ -22,7 +22,7 @@ KINDS = ("app", "choice", "typed", "written", "code")
 """Every kind, from the one that shows doing most directly to code."""
 
 
-def _library_imports(nb: nbformat.NotebookNode) -> dict[str, tuple[str, str]]:
+def library_imports(nb: nbformat.NotebookNode) -> dict[str, tuple[str, str]]:
     """Local name -> (module, name) for every ``from curriculum... import name`` of the notebook."""
     found: dict[str, tuple[str, str]] = {}
     for cell in nb.cells:
@@ -49,7 +49,7 @@ def _kind_of(module: str, name: str) -> str | None:
     return kind if kind in KINDS else None
 
 
-def _bound_questions(
+def bound_questions(
     tree: ast.Module, imports: dict[str, tuple[str, str]]
 ) -> Iterator[tuple[str, str]]:
     """(variable, kind) for each ``variable = QuestionClass(...)`` in ``tree``."""
@@ -71,12 +71,12 @@ def _bound_questions(
 
 def item_kinds(nb: nbformat.NotebookNode) -> dict[str, str]:
     """grade_id -> kind for every graded cell of a source notebook."""
-    imports = _library_imports(nb)
+    imports = library_imports(nb)
     questions: dict[str, str] = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution") and (tree := parse_code(cell.source)):
-            questions.update(_bound_questions(tree, imports))
+            questions.update(bound_questions(tree, imports))
     kinds: dict[str, str] = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})

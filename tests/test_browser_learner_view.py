@@ -1,0 +1,190 @@
+"""A released assignment in JupyterLab as a learner sees it, at desktop and phone size.
+
+JupyterLab runs with the learner's self-study configuration (``make lab``, Binder): the
+interface is in Vietnamese with no news pop-up, and none of nbgrader's panels shows. The
+released notebook shows text, questions and apps, no code; choosing "run all" on a notebook
+nobody has answered runs to the last cell and says in Vietnamese what is left to answer, with
+no error anywhere. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graders.course.build import build
+from graders.course.directory import Course, init_course
+from graders.course.handins import collect
+
+from browser import (
+    KERNEL_TIMEOUT_MS,
+    UI_TIMEOUT_MS,
+    LearnerLab,
+    axe_violations,
+    chromium_page,
+    code_cells,
+    error_outputs,
+    learner_lab,
+    open_notebook,
+    require_browser_support,
+    run_command_from_menus,
+    voila,
+)
+from conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = REPO / "test-artifacts"
+ASSIGNMENT = "an_toan_so"
+NOTEBOOK = f"bai_tap/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+SIZES = {"desktop": (1280, 960), "phone": (390, 844)}
+# Taps from an answered question to the downloaded hand-in: answer, code box, Nộp bài, link.
+HANDIN_STEPS = 4
+MENUS_IN_VIETNAMESE = ("Chỉnh sửa", "Trợ giúp")
+MENUS_IN_ENGLISH = re.compile(r"^\s*(File|Edit|View|Run|Help)\s*$")
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The released assignment, as ``bdhvs build`` makes it."""
+    require_browser_support()
+    course = init_course(tmp_path_factory.mktemp("learner-view") / "course")
+    build(course, [ASSIGNMENT])
+    return course.release_dir / ASSIGNMENT
+
+
+@pytest.fixture(scope="module")
+def lab(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LearnerLab]:
+    root = tmp_path_factory.mktemp("learner")
+    shutil.copytree(release, root / "bai_tap" / ASSIGNMENT)
+    with learner_lab(root, ARTIFACTS / "learner-view-server.log") as server:
+        yield server
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_browser_learner_sees_vietnamese_no_code_and_run_all_reaches_the_end(
+    lab: LearnerLab, size: str
+) -> None:
+    from playwright.sync_api import expect
+
+    width, height = SIZES[size]
+    with chromium_page(width, height) as page:
+        panel = open_notebook(page, lab, NOTEBOOK)
+        menus = page.locator(".lm-MenuBar-item").all_inner_texts()
+        for menu in MENUS_IN_VIETNAMESE:
+            assert menu in menus, f"menu bar: {menus}"
+        assert not [menu for menu in menus if MENUS_IN_ENGLISH.match(menu)], menus
+        assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
+        assert page.locator("text=Assignments").count() == 0  # nbgrader's panel
+
+        cells = code_cells(panel)
+        assert cells.count() > 10
+        editors = panel.locator(".jp-CodeCell .jp-InputArea-editor:visible")
+        assert editors.count() == 0, "a code cell shows its code"
+
+        # The prompts are collapsed with the code, so the run is followed by its outputs: the
+        # last cell (the check button) shows only once every cell before it has run.
+        run_command_from_menus(page, "runmenu:run-all")
+        last_output = cells.last.locator(".jp-OutputArea-output")
+        expect(last_output.first).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        lab.wait_for_idle_kernel(page, NOTEBOOK.rsplit("/", 1)[1])
+        notice = panel.locator("text=Bạn chưa chọn đáp án cho câu 1.")
+        expect(notice).to_be_visible()
+        assert error_outputs(panel) == []
+        assert panel.locator(".jp-OutputArea-output[data-mime-type*='error']").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        notice.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"learner-view-{size}.png"))
+        body_width = page.evaluate("document.documentElement.scrollWidth")
+        assert body_width <= width, f"the page is {body_width}px wide on a {width}px screen"
+        if size == "desktop":  # on a phone, JupyterLab leaves the notebook too narrow to judge
+            violations = axe_violations(page, ".jp-Notebook .jp-Cell")
+            assert violations == [], "\n".join(violations)
+
+
+def test_browser_voila_on_a_phone_shows_a_whole_unanswered_assignment_without_an_error(
+    release: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    folder = tmp_path / ASSIGNMENT
+    shutil.copytree(release, folder)
+    width, height = SIZES["phone"]
+    with (
+        voila(folder / f"{ASSIGNMENT}.ipynb", ARTIFACTS / "learner-view-voila.log") as server,
+        chromium_page(width, height) as page,
+    ):
+        page.goto(server.page_url())
+        # The check button is the last thing the notebook shows: everything before it rendered.
+        check = page.get_by_role("button", name=re.compile("Kiểm tra"))
+        expect(check.first).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        expect(page.get_by_text("Bạn chưa chọn đáp án cho câu 1.")).to_be_visible()
+        assert page.get_by_text(re.compile("Traceback|Error|NameError")).count() == 0
+        assert page.get_by_text(re.compile(r"= SingleChoice\(|require_answer")).count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "learner-view-voila-phone-start.png"))
+        page.get_by_text("Bạn chưa chọn đáp án cho câu 1.").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "learner-view-voila-phone-question.png"))
+        check.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "learner-view-voila-phone-end.png"))
+        body_width = page.evaluate("document.documentElement.scrollWidth")
+        assert body_width <= width, f"the page is {body_width}px wide on a {width}px screen"
+        violations = axe_violations(page)
+        assert violations == [], "\n".join(violations)
+
+
+def test_browser_on_a_phone_a_learner_taps_an_answer_hands_in_and_the_file_is_collected(
+    release: Path, tmp_path: Path
+) -> None:
+    """Voilà at phone size: tap an answer, type the learner code, tap "Nộp bài", download the
+    file; ``bdhvs collect`` then holds the tapped answer. The taps are counted."""
+    from playwright.sync_api import expect
+
+    folder = tmp_path / ASSIGNMENT
+    shutil.copytree(release, folder)
+    width, height = SIZES["phone"]
+    steps = 0
+    with (
+        voila(folder / f"{ASSIGNMENT}.ipynb", ARTIFACTS / "learner-view-handin.log") as server,
+        chromium_page(width, height) as page,
+    ):
+        page.goto(server.page_url())
+        question = page.locator(".bdhvs-question").filter(has_text="Câu 1: ")
+        option = question.get_by_role("radio").nth(1)
+        expect(option).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        option.click()
+        steps += 1
+        expect(question.get_by_role("status")).to_contain_text("Đã lưu")
+        code = page.get_by_label("Mã học viên")
+        code.click()
+        steps += 1
+        code.fill("hv_dien_thoai")
+        handin = page.get_by_role("button", name=re.compile("Nộp bài"))
+        handin.scroll_into_view_if_needed()
+        handin.click()
+        steps += 1
+        link = page.get_by_role("link", name=re.compile("Tải tệp bài nộp"))
+        expect(link).to_be_visible(timeout=UI_TIMEOUT_MS)
+        link.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "learner-view-handin-phone.png"))
+        with page.expect_download() as download:
+            link.click()
+            steps += 1
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+    assert saved.name == f"{ASSIGNMENT}-hv_dien_thoai.zip"
+    assert steps <= HANDIN_STEPS, f"handing in took {steps} taps, more than {HANDIN_STEPS}"
+    course = Course.open(release.parents[1])
+    (result,) = collect(course, [saved])
+    assert not result.refused, result.refused
+    answers = json.loads(
+        (
+            course.submitted_dir / "hv_dien_thoai" / ASSIGNMENT / f"{ASSIGNMENT}.answers.json"
+        ).read_text(encoding="utf-8")
+    )["answers"]
+    assert answers["cau_1"]["value"] == "B"
