@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,3 +189,16 @@ def test_browser_on_a_phone_a_learner_taps_an_answer_hands_in_and_the_file_is_co
         ).read_text(encoding="utf-8")
     )["answers"]
     assert answers["cau_1"]["value"] == "B"
+
+
+def test_a_learners_server_runs_no_build_check_language_servers_or_terminals(lab: LearnerLab):
+    """What a learner never uses costs every server's start and every page load nothing."""
+    page = lab.request("GET", "lab").decode("utf-8")
+    found = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.DOTALL)
+    assert found, "the page carries JupyterLab's configuration"
+    config = json.loads(found.group(1))
+    assert config["buildCheck"] is False and config["buildAvailable"] is False
+    for path in ("lsp/status", "api/terminals"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            lab.request("GET", path)
+        assert refused.value.code == 404, path

@@ -117,6 +117,7 @@ HOSTILE = {
     "a_script": ({MANIFEST: manifest(), f"{ASSIGNMENT}/run.py": b"x"}, None, "not part of"),
     "too_big": ({MANIFEST: manifest(), NOTEBOOK: b" " * (17 << 20)}, None, "over its cap"),
     "no_notebook": ({MANIFEST: manifest()}, None, "no notebook"),
+    "line_break": ({MANIFEST: manifest(), f"{ASSIGNMENT}/a\nb.ipynb": b"{}"}, None, "not part of"),
     "many": (
         {MANIFEST: manifest(), **{f"{ASSIGNMENT}/{i}.ipynb": b"{}" for i in range(120)}},
         None,
@@ -131,6 +132,14 @@ def test_hostile_handin_files_are_refused_with_a_reason_and_the_good_one_is_coll
     files = []
     for name, (members, link, _) in HOSTILE.items():
         files.append(hostile(tmp_path / f"{name}.zip", members, link=link))
+    encrypted = hostile(tmp_path / "encrypted.zip", {MANIFEST: manifest(), NOTEBOOK: b"{}"})
+    data = bytearray(encrypted.read_bytes())
+    for offset in range(len(data) - 4):  # mark every member encrypted, as a password tool would
+        if data[offset : offset + 4] in (b"PK\x03\x04", b"PK\x01\x02"):
+            flags = offset + (6 if data[offset + 2] == 3 else 8)
+            data[flags] |= 1
+    encrypted.write_bytes(bytes(data))
+    files.append(encrypted)
     (tmp_path / "not_a_zip.zip").write_bytes(b"hello")
     files.append(tmp_path / "not_a_zip.zip")
     good = learner_folder(course, tmp_path / "good", "partial")
@@ -144,6 +153,7 @@ def test_hostile_handin_files_are_refused_with_a_reason_and_the_good_one_is_coll
         line = next(line for line in lines if f"{name}.zip" in line)
         assert line.startswith("refused") and reason in line, line
     assert any(line.startswith("refused") and "not_a_zip" in line for line in lines)
+    assert any(line.startswith("refused") and "encrypted.zip" in line for line in lines)
     assert any(line.startswith("collected hv_tot") for line in lines)
     assert sorted(p.name for p in (course.submitted_dir / "hv_tot" / ASSIGNMENT).iterdir()) == [
         f"{ASSIGNMENT}.answers.json",

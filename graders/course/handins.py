@@ -20,6 +20,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,8 +63,12 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
     """The member's bytes, never more than ``cap`` whatever its header says."""
     if info.file_size > cap:
         raise Refused(f"{shown(info.filename)} is over its cap of {cap:,} bytes")
-    with archive.open(info) as member:
-        data = member.read(cap + 1)
+    try:
+        with archive.open(info) as member:
+            data = member.read(cap + 1)
+    except (RuntimeError, NotImplementedError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        # encrypted, an unknown compression, cut short or corrupt
+        raise Refused(f"{shown(info.filename)} cannot be read ({error})") from None
     if len(data) > cap:
         raise Refused(f"{shown(info.filename)} is over its cap of {cap:,} bytes")
     return data
@@ -107,7 +112,8 @@ def read_handin(path: Path, course: Course) -> tuple[str, str, dict[str, bytes]]
             else:
                 folder, _, base = name.partition("/")
                 cap = _cap(base)
-                if folder != assignment or not FILE_NAME.match(base) or cap is None:
+                named = FILE_NAME.match(base) and base.isprintable()
+                if folder != assignment or not named or cap is None:
                     raise Refused(f"{shown(name)} is not part of a hand-in of {assignment}")
                 if base in (".", ".."):
                     raise Refused(f"{shown(name)} is not a file name")

@@ -29,6 +29,7 @@ import nbgrader.api
 from jsonschema.validators import validator_for
 from nbgrader.nbgraderformat import MetadataValidator
 from sqlalchemy import Connection, Engine, Transaction
+from sqlalchemy.exc import SQLAlchemyError
 
 _TRUSTED_SCHEMAS: list[dict[str, Any]] = []
 
@@ -96,9 +97,12 @@ class SharedGradebooks:
         finally:
             self._steps = None
             for connection, transaction in steps.values():
-                if transaction.is_active:
-                    transaction.rollback()
-                connection.close()
+                # A lost connection fails here too; the error that ended the step is the one
+                # to report.
+                with contextlib.suppress(SQLAlchemyError):
+                    if transaction.is_active:
+                        transaction.rollback()
+                    connection.close()
 
     def close(self) -> None:
         for engine in self._engines.values():

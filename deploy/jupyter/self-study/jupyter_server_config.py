@@ -12,5 +12,7 @@ c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.assignment_list": False,
     "nbgrader.server_extensions.validate_assignment": False,
+    "jupyter_lsp": False,
+    "jupyter_server_terminals": False,
 }
 c.ServerApp.default_url = "/lab/tree/curriculum/bat_dau.ipynb"
