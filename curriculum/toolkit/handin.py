@@ -56,6 +56,7 @@ _text = catalogue(
             "vi": "Đã nộp bài lúc {time}. Bạn có thể nộp lại; bài nộp sau cùng được chấm.",
             "en": "Handed in at {time}. You may hand in again; the last one is graded.",
         },
+        "when": {"vi": "%H:%M ngày %d/%m/%Y", "en": "%H:%M on %d/%m/%Y"},
         "failed": {
             "vi": "Chưa nộp được: {reason}. Hãy thử lại hoặc báo giảng viên.",
             "en": "Could not hand in: {reason}. Try again or tell your instructor.",
@@ -163,7 +164,7 @@ def handin_button(folder: str | Path | None = None) -> widgets.VBox:
         try:
             if course is not None:
                 submit_to_exchange(folder, course)
-                when = datetime.now().strftime("%H:%M ngày %d/%m/%Y")
+                when = datetime.now().strftime(_text("when"))
                 result.value = f'<p role="status">{html.escape(_text("submitted", time=when))}</p>'
                 return
             learner = code.value.strip()
