@@ -46,9 +46,12 @@ strip: $(STAMP)
 	git ls-files '*.ipynb' | xargs $(BIN)/jupyter nbconvert --clear-output --inplace --log-level=WARN
 
 # The learner's view (deploy/jupyter/self-study) on the start page; root may run it too.
-lab: $(STAMP)
+lab: $(STAMP) bai_tap
+
+bai_tap: $(STAMP)
+	$(BIN)/bdhvs build --learner-copy bai_tap
 	JUPYTER_CONFIG_PATH=$(CURDIR)/deploy/jupyter/self-study $(BIN)/jupyter lab --allow-root \
 		--ServerApp.root_dir=$(CURDIR) curriculum/bat_dau.ipynb
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_OUT) bai_tap .pytest_cache .ruff_cache

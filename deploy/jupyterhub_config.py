@@ -21,11 +21,16 @@ STATE = ROOT / "hub"
 STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
 BIN = Path(sys.executable).parent  # the environment bdhvs is installed in
 
-# Network: the public address, the hub's internal port and the proxy's API port.
+# Network: the public address, the hub's internal port, the proxy's API port, users' servers.
 c.JupyterHub.bind_url = setting("BIND_URL", "http://:8000")
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(setting("INTERNAL_PORT", "8081"))
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{setting('PROXY_API_PORT', '8001')}"
+# Users' servers listen on 127.0.0.1, each on its own port of this range (first-last), which
+# must lie outside the kernel's ephemeral ports (/proc/sys/net/ipv4/ip_local_port_range).
+c.TrainingSpawner.port_range = tuple(
+    int(p) for p in setting("SERVER_PORTS", "20000-21999").split("-")
+)
 c.ConfigurableHTTPProxy.command = [setting("PROXY", "configurable-http-proxy")]
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 
@@ -41,7 +46,6 @@ c.JupyterHub.spawner_class = "graders.hub.training.TrainingSpawner"
 c.TrainingSpawner.hub_root = str(ROOT)
 c.TrainingSpawner.role_config = str(Path(__file__).resolve().parent / "jupyter")
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin"}
 c.Spawner.start_timeout = int(setting("START_TIMEOUT", "60"))
 c.Spawner.http_timeout = int(setting("START_TIMEOUT", "60"))

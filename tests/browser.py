@@ -340,14 +340,21 @@ def jupyter_notebook(root: Path, log: Path) -> contextlib.AbstractContextManager
 _LabT = TypeVar("_LabT", bound=Lab)
 
 
-def learner_lab(root: Path, log: Path) -> contextlib.AbstractContextManager[LearnerLab]:
-    """Run JupyterLab with the learner's self-study configuration, as ``make lab`` does."""
-    return _jupyter_server(LearnerLab, root, log, config_path=SELF_STUDY)
+def learner_lab(
+    root: Path, log: Path, env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[LearnerLab]:
+    """Run JupyterLab with the learner's self-study configuration, as ``make lab`` does;
+    ``env`` adds variables to its environment (e.g. ``BDHVS_HOME``, the learner's progress)."""
+    return _jupyter_server(LearnerLab, root, log, config_path=SELF_STUDY, env=env)
 
 
 @contextlib.contextmanager
 def _jupyter_server(
-    kind: type[_LabT], root: Path, log: Path, config_path: Path | None = None
+    kind: type[_LabT],
+    root: Path,
+    log: Path,
+    config_path: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[_LabT]:
     with _state_folder() as state:
         if config_path is None:  # a configuration brings its own settings
@@ -372,6 +379,7 @@ def _jupyter_server(
             command.append(f"--{app}.user_settings_dir={state / 'user-settings'}")
             command.append(f"--{app}.workspaces_dir={state / 'workspaces'}")
         extra = {"JUPYTER_CONFIG_PATH": str(config_path)} if config_path else {}
+        extra.update(env or {})
         with _running(server, command, state, extra):
             yield server
 

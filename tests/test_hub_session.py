@@ -17,6 +17,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -226,6 +227,41 @@ def test_hub_servers_get_the_extensions_of_their_role(session):
         "@jupyter/nbgrader:formgrader",
         "@jupyter/nbgrader:create-assignment",
     } & disabled_plugins(gv)
+
+
+def test_hub_learners_land_on_their_start_page_and_instructors_on_lab(session):
+    hv = session.servers[session.clicker]
+    gv = session.servers[session.instructor]
+    landing = hv.get("", allow_redirects=False)
+    assert landing.status_code == 302
+    assert urlsplit(landing.headers["Location"]).path.endswith("/lab/tree/curriculum/bat_dau.ipynb")
+    instructor_landing = gv.get("", allow_redirects=False).headers["Location"]
+    assert urlsplit(instructor_landing).path.endswith("/lab")
+    # The learner's own copy of the lessons, made at their first start.
+    lessons = hv.ok("GET", "api/contents/curriculum/modules")
+    assert {entry["name"] for entry in lessons["content"]} >= {ASSIGNMENT}
+    start = hv.kernel("curriculum/bat_dau.ipynb")
+    try:
+        found = start.run(
+            "from pathlib import Path\n"
+            "from curriculum.toolkit.journey import find_assignment\n"
+            f"print(find_assignment({ASSIGNMENT!r}, Path.cwd()))"
+        )
+    finally:
+        start.close()
+    assert found.error is None, found.error
+    assert found.stdout.strip().endswith(f"/{PATH}"), found.stdout  # the fetched copy
+    lesson = hv.kernel(f"curriculum/modules/{ASSIGNMENT}/{NOTEBOOK}")
+    try:
+        shown = lesson.run(
+            "from curriculum.toolkit.start_page import lesson_next_step\n"
+            f"lesson_next_step({ASSIGNMENT!r})"
+        )
+    finally:
+        lesson.close()
+    markup = json.dumps(shown.data)
+    assert f'href=\\"../../../{PATH}\\"' in markup, markup
+    assert 'href=\\"../../bat_dau.ipynb\\"' in markup, markup
 
 
 def disabled_plugins(server: UserServer) -> set[str]:

@@ -21,7 +21,6 @@ import base64
 import html
 import io
 import json
-import os
 import re
 import zipfile
 from datetime import datetime
@@ -29,15 +28,15 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from curriculum.toolkit.exchange import exchange_course, submit_to_exchange
 from curriculum.toolkit.i18n import catalogue
-from curriculum.toolkit.progress import self_assessed_record
+from curriculum.toolkit.progress import record_handin, self_assessed_record
 
 MANIFEST = "handin.json"
 SELF_ASSESSED = "tu_danh_gia.json"
 LEARNER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 FILE_LIMIT = 16 << 20  # a notebook over this is not handed in (grading refuses it anyway)
 HANDED_IN = ("*.ipynb", "*.answers.json")
-COHORT, EXCHANGE = "BDHVS_COHORT", "BDHVS_EXCHANGE"
 
 _text = catalogue(
     "handin",
@@ -68,38 +67,6 @@ _text = catalogue(
         },
     },
 )
-
-
-def exchange_course() -> str | None:
-    """The nbgrader course this server submits to through the exchange, or None when alone.
-
-    The training hub's spawner names the cohort and the exchange in the server's environment
-    (``graders.hub.training``), which the learner's ``nbgrader_config.py`` reads too.
-    """
-    course = os.environ.get(COHORT)
-    exchange = os.environ.get(EXCHANGE)
-    return course if course and exchange and Path(exchange).is_dir() else None
-
-
-def submit_to_exchange(folder: Path, course: str) -> None:
-    """nbgrader's own submission of ``folder`` (an assignment fetched into the home folder)."""
-    from nbgrader.apps import NbGrader
-    from nbgrader.auth import Authenticator
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.exchange import ExchangeFactory
-
-    app = NbGrader()
-    app.load_config_file()
-    config = app.config
-    config.Exchange.assignment_dir = str(folder.parent)
-    coursedir = CourseDirectory(config=config)
-    coursedir.course_id = course
-    coursedir.assignment_id = folder.name
-    authenticator = Authenticator(config=config)
-    submit = ExchangeFactory(config=config).Submit(
-        coursedir=coursedir, authenticator=authenticator, config=config
-    )
-    submit.start()
 
 
 def handin_archive(folder: Path, learner: str) -> bytes:
@@ -164,12 +131,14 @@ def handin_button(folder: str | Path | None = None) -> widgets.VBox:
         try:
             if course is not None:
                 submit_to_exchange(folder, course)
+                record_handin(folder.name)
                 when = datetime.now().strftime(_text("when"))
                 result.value = f'<p role="status">{html.escape(_text("submitted", time=when))}</p>'
                 return
             learner = code.value.strip()
             data = handin_archive(folder, learner)
             result.value = download_link(data, archive_name(folder.name, learner))
+            record_handin(folder.name)
         except ValueError as error:
             result.value = f'<p role="alert">{html.escape(str(error))}</p>'
         except Exception as error:  # the exchange's errors are many; the learner needs one line

@@ -27,14 +27,18 @@ __all__ = [
     "SelfCheck",
     "competence_progress",
     "export_self_assessment",
+    "handins",
+    "latest_checks",
     "progress_widget",
     "record_check",
+    "record_handin",
     "self_assessed_record",
     "store_path",
 ]
 
 STORE_FORMAT = "bdhvs-self-checks/1"
 RECORD_KIND = "bdhvs/self-assessed-record/1"
+HANDINS_FORMAT = "bdhvs-handins/1"
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,46 @@ def record_check(check: SelfCheck, notebook: str | Path) -> None:
             for r in check.results
         ],
     }
-    path = store_path()
+    _write(store_path(), {"format": STORE_FORMAT, "checks": checks})
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    """Replace ``path`` whole, so a learner's server stopped mid-write leaves the old file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps({"format": STORE_FORMAT, "checks": checks}, ensure_ascii=False, indent=2)
+    payload = json.dumps(data, ensure_ascii=False, indent=2)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
         tmp.write(payload)
     os.replace(tmp.name, path)
+
+
+def _handins_path() -> Path:
+    return store_path().with_name("handins.json")
+
+
+def handins() -> dict[str, str]:
+    """When each assignment was last handed in from here, by assignment id."""
+    try:
+        data = json.loads(_handins_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != HANDINS_FORMAT:
+        return {}
+    entries = data.get("handins")
+    if not isinstance(entries, dict):
+        return {}
+    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def record_handin(assignment: str) -> None:
+    """Remember that ``assignment`` was handed in now (the start page shows it as done)."""
+    entries = handins()
+    entries[assignment] = datetime.now().astimezone().isoformat(timespec="seconds")
+    _write(_handins_path(), {"format": HANDINS_FORMAT, "handins": entries})
+
+
+def latest_checks() -> dict[str, dict[str, Any]]:
+    """The latest self-check of each notebook, by the notebook's file name without ``.ipynb``."""
+    return {Path(path).stem: check for path, check in _load().items()}
 
 
 def competence_progress() -> dict[str, dict[str, Any]]:

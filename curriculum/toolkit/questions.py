@@ -81,6 +81,11 @@ _CSS_CLASS = "bdhvs-question"
 # scoped to the questions, lets them wrap and grow instead.
 _STYLE = (
     "<style>"
+    # Text of 16 px and touch targets of 44 px, for a phone in an older learner's hand; the
+    # widgets' own sizes (13 px text, 28 px rows) come from these variables.
+    f".{_CSS_CLASS}{{--jp-widgets-font-size:16px;--jp-widgets-inline-height:44px;"
+    "--jp-widgets-radio-item-height:44px}"
+    f".{_CSS_CLASS} .widget-radio-box label{{min-height:44px;align-items:center}}"
     f".{_CSS_CLASS} .widget-label,.{_CSS_CLASS} .widget-label-basic,"
     f".{_CSS_CLASS} .widget-radio-box label"
     "{white-space:normal;overflow:visible;height:auto;line-height:1.4;text-align:left;"
@@ -89,7 +94,7 @@ _STYLE = (
     # A radio item is <label>text<input></label> with the input floated left, which puts the
     # button on the last line of a wrapped label; a reversed flex row keeps it first.
     f".{_CSS_CLASS} .widget-radio-box label{{display:flex;flex-direction:row-reverse;"
-    "justify-content:flex-end;align-items:baseline;margin-bottom:.3em}"
+    "justify-content:flex-end;margin-bottom:.3em}"
     f".{_CSS_CLASS} .widget-radio-box input{{flex:none}}"
     f".{_CSS_CLASS} select,.{_CSS_CLASS} input[type=text],.{_CSS_CLASS} .jupyter-button"
     "{height:auto;min-height:var(--jp-widgets-inline-height);white-space:normal}"

@@ -12,24 +12,31 @@ Each cohort is one nbgrader course, ``<root>/courses/<cohort>``, with its exchan
 
 from __future__ import annotations
 
+import asyncio
 import grp
 import os
 import pwd
 import re
 import resource
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from jupyterhub.auth import PAMAuthenticator
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Integer, Unicode
+from traitlets import Integer, Tuple, Unicode
 
 GROUP_PREFIX = "bdhvs-"
 INSTRUCTOR_SUFFIX = "-gv"
 COHORT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 DEPLOY_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "jupyter"
 INSTRUCTOR, LEARNER = "instructor", "learner"
+TCP_TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
+TCP_LISTEN = "0A"  # the state column of a listening socket in those tables
+EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LISTEN_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,94 @@ def exchange_dir(root: str | Path) -> Path:
     return Path(root) / "exchange"
 
 
+def port_free(ip: str, port: int) -> bool:
+    """Whether a server could listen on ``ip:port`` now. Bound as Tornado binds (with
+    SO_REUSEADDR), so a closed connection lingering in TIME_WAIT does not count as taken."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
+def listening_sockets(port: int) -> dict[str, int]:
+    """The TCP sockets listening on ``port`` (any address): inode -> owner's uid, from the
+    kernel's tables, so it is known who really answers on a port."""
+    sockets = {}
+    for table in TCP_TABLES:
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except FileNotFoundError:  # no IPv6
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == TCP_LISTEN and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                sockets[fields[9]] = int(fields[7])
+    return sockets
+
+
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process ``pid`` itself holds a socket listening on ``port``."""
+    wanted = {f"socket:[{inode}]" for inode in listening_sockets(port)}
+    if not wanted:
+        return False
+    try:
+        descriptors = list(os.scandir(f"/proc/{pid}/fd"))
+    except FileNotFoundError:  # the process is gone
+        return False
+    for descriptor in descriptors:
+        try:
+            if os.readlink(descriptor.path) in wanted:
+                return True
+        except OSError:  # closed meanwhile
+            continue
+    return False
+
+
+class PortPool:
+    """The ports of one hub's user servers, each leased to one server until it stops.
+
+    JupyterHub's own choice (``random_port``: bind to port 0, close) is a port the kernel may give
+    again, to the next spawn or to anyone, before the first server listens on it. Here a port is
+    never leased twice at once, is leased only when nothing listens on it, and comes back
+    round-robin, so a port freed a moment ago is the last to be leased again (the proxy may
+    still hold its old route). A range outside the kernel's ephemeral range keeps out the ports
+    the kernel hands out by itself (outgoing connections, kernels' own ports).
+    """
+
+    def __init__(self, first: int, last: int) -> None:
+        if not 1024 <= first <= last <= 65535:
+            raise ValueError(f"port range {first}-{last} must lie within 1024-65535")
+        self.ports = range(first, last + 1)
+        self.leased: set[int] = set()
+        self._next = 0
+
+    def lease(self, ip: str) -> int:
+        """The next port nobody holds; it stays leased until :meth:`release`."""
+        for _ in self.ports:
+            port = self.ports[self._next]
+            self._next = (self._next + 1) % len(self.ports)
+            if port not in self.leased and port_free(ip, port):
+                self.leased.add(port)
+                return port
+        raise RuntimeError(
+            f"no free port for a user server in {self.ports.start}-{self.ports.stop - 1}: "
+            "widen TrainingSpawner.port_range"
+        )
+
+    def release(self, port: int) -> None:
+        self.leased.discard(port)
+
+
+def ephemeral_ports() -> range:
+    """The ports the kernel hands out by itself (bind to port 0, outgoing connections)."""
+    low, high = (int(n) for n in EPHEMERAL_PORTS.read_text().split())
+    return range(low, high + 1)
+
+
 class TrainingAuthenticator(PAMAuthenticator):
     """System accounts; only members of some cohort may log in."""
 
@@ -120,6 +215,9 @@ class TrainingSpawner(LocalProcessSpawner):
     Limits set with ``setrlimit`` before the server starts, inherited by every kernel and
     process it starts: address space per process (``mem_limit``), processes of the user
     (``nproc_limit``), open files and file size. CPU is shared by priority (``nice``), not capped.
+
+    Each server's port is leased from the hub's :class:`PortPool` (unless ``port`` is configured)
+    and returned to the hub only once the server itself listens on it: see :meth:`start`.
     """
 
     hub_root = Unicode("/srv/bdhvs", help="Folder holding courses/ and exchange/").tag(config=True)
@@ -130,6 +228,90 @@ class TrainingSpawner(LocalProcessSpawner):
     nofile_limit = Integer(1024, help="Open files per process").tag(config=True)
     fsize_limit = Integer(1 << 30, help="Largest file a user's process may write").tag(config=True)
     niceness = Integer(5, help="Scheduling priority added to user servers").tag(config=True)
+    port_range = Tuple(
+        Integer(),
+        Integer(),
+        default_value=(20000, 21999),
+        help="First and last port of user servers, outside the kernel's ephemeral range "
+        "(/proc/sys/net/ipv4/ip_local_port_range)",
+    ).tag(config=True)
+    port_attempts = Integer(
+        3, help="Ports tried by one start when another process takes each one first"
+    ).tag(config=True)
+
+    _pools: ClassVar[dict[tuple[int, int], PortPool]] = {}  # one per hub process and range
+    _leased_port = 0
+
+    def port_pool(self) -> PortPool:
+        """The pool shared by every server this hub starts (one event loop: no lock needed)."""
+        first, last = self.port_range
+        if (first, last) not in self._pools:
+            kernel = ephemeral_ports()
+            if first < kernel.stop and kernel.start <= last:
+                self.log.warning(
+                    "TrainingSpawner.port_range %i-%i overlaps the kernel's ephemeral ports "
+                    "%i-%i: the kernel may hand them to others first, and starts then retry",
+                    first,
+                    last,
+                    kernel.start,
+                    kernel.stop - 1,
+                )
+            self._pools[(first, last)] = PortPool(first, last)
+        return self._pools[(first, last)]
+
+    async def start(self) -> tuple[str, int]:
+        """Start the server, and tell the hub where it is only once it holds its port.
+
+        The hub takes any answer on the returned port for this server being up, even another
+        user's server's 404, and has the proxy send the user there; the server reports nothing
+        back. So the port is leased (never to two servers at once), and the address returned
+        only when the started process itself listens on it. If another process took the port
+        first, the server exits (JupyterHub's single-user server never moves to another port:
+        it sets ``port_retries = 0``) and the next port is tried; a configured ``port`` is not
+        replaced, and the start fails.
+        """
+        fixed = bool(self.port)
+        for _ in range(1 if fixed else self.port_attempts):
+            if not fixed:
+                self._leased_port = self.port = self.port_pool().lease(self.ip or "127.0.0.1")
+            ip, port = await super().start()
+            if await self._listening(port):
+                return ip, port
+            if port_free(ip, port):
+                raise RuntimeError(
+                    f"the server of {self._log_name} exited with status "
+                    f"{self.proc.returncode} before listening on port {port}"
+                )
+            self.log.warning(
+                "Port %i was taken by another process before the server of %s listened on it",
+                port,
+                self._log_name,
+            )
+            self._release_port()
+        tried = "its configured port" if fixed else f"each of {self.port_attempts} ports"
+        raise RuntimeError(
+            f"the server of {self._log_name} did not start: another process took {tried} first"
+        )
+
+    async def _listening(self, port: int) -> bool:
+        """Wait until the started process listens on ``port`` (True) or exits (False); the
+        hub's ``start_timeout`` bounds the wait. Who listens is read from the kernel's tables
+        (milliseconds, on the hub's event loop) only once a bind shows somebody does."""
+        while self.proc.poll() is None:
+            if not port_free(self.ip or "127.0.0.1", port) and listens_on(self.pid, port):
+                return True
+            await asyncio.sleep(LISTEN_POLL_SECONDS)
+        return False
+
+    def _release_port(self) -> None:
+        if self._leased_port:
+            self.port_pool().release(self._leased_port)
+            self._leased_port = self.port = 0
+
+    def clear_state(self) -> None:
+        """The server stopped (or a new one is about to start): its port goes back to the pool."""
+        super().clear_state()
+        self._release_port()
 
     def placement(self) -> tuple[str, str]:
         """The cohort this server serves and the user's role in it, or a clear refusal."""

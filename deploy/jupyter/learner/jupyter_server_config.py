@@ -1,6 +1,7 @@
 # A learner's JupyterLab and Notebook 7 speak Vietnamese, show no news pop-up and no extension
 # manager, and render every cell of a notebook (so that the browser's search finds any of them):
 # the settings of lab-settings/overrides.json are their defaults.
+import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821
@@ -13,3 +14,11 @@ c.LabServerApp.app_settings_dir = str(Path(__file__).resolve().parents[1] / "lab
 c.LabApp.extension_manager = "readonly"
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+
+# On the training hub (the spawner names the cohort) a learner's server opens on the start page,
+# in the learner's own copy of the lessons, made at their first start.
+if os.environ.get("BDHVS_COHORT"):
+    from curriculum.learner_copy import give_lessons
+
+    give_lessons(Path.home())
+    c.ServerApp.default_url = "/lab/tree/curriculum/bat_dau.ipynb"
