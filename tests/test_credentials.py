@@ -1,4 +1,6 @@
-"""Open Badges 3.0 credentials: issuing, offline verification, certificates, keys."""
+"""Open Badges 3.0 credentials: issuing, offline verification, certificates, keys.
+
+Trust lists, did:web, status lists and passphrases: ``tests/test_credential_trust.py``."""
 
 import copy
 import hashlib
@@ -19,13 +21,17 @@ from graders.credentials.fingerprint import credential_digest, parse_qr_text, qr
 from graders.credentials.issuer import Issuer, create_issuer, load_issuer
 from graders.credentials.issuing import issue_credentials
 from graders.credentials.pdf import find_browser, html_to_pdf
+from graders.credentials.problems import CredentialError
 from graders.credentials.registry import read_index, revoke
+from graders.credentials.strictjson import parse_strict
+from graders.credentials.trust import TrustPolicy
 from graders.credentials.verify import (
-    CredentialError,
-    parse_strict,
+    Verifier,
     read_credential,
     verify_credential,
+    verify_signed,
 )
+from graders.credentials.webcache import WebCache
 
 from conftest import run_bdhvs
 from in_process import run_in_process
@@ -94,6 +100,34 @@ def records(graded_course):
     return records_of(graded_course)
 
 
+@pytest.fixture(scope="module")
+def trusted(issued, key_path):
+    """What a checker of the issued credentials holds: a trust list naming the issuer and the
+    issuer's status list; with them nothing is read from the network (``--offline``)."""
+    trust = issued.parent / "trust-list.json"
+    added = run_bdhvs("keys", "trust", str(key_path.parent / "issuer.json"), "--list", str(trust))
+    assert added.returncode == 0, added.stderr
+    (status_list,) = (issued / "status-lists").glob("*.json")
+    return ("--offline", "--trust", str(trust), "--status-list", str(status_list))
+
+
+@pytest.fixture(autouse=True)
+def no_installed_trust(tmp_path, monkeypatch):
+    """Nothing trusted but what a test gives: no trust list of the machine's user is read."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("BDHVS_TRUST_LIST", raising=False)
+
+
+def trusting(issuer, tmp_path, status_list=None):
+    """A verifier that trusts ``issuer`` and holds its status list, offline."""
+    lists = {}
+    if status_list is not None:
+        document = load(status_list)
+        lists[document["id"]] = document
+    return Verifier(TrustPolicy(issuer.did), WebCache(tmp_path / "cache", offline=True), lists)
+
+
 def credential_files(out, learner):
     return sorted((out / "credentials" / learner).glob("*.json"))
 
@@ -117,6 +151,10 @@ def test_keys_init_writes_an_owner_only_private_key_and_a_public_profile(tmp_pat
     assert profile["id"] == load_issuer(key).did and profile["id"].startswith("did:key:z6Mk")
     assert (profile["name"], profile["url"]) == (ISSUER_NAME, HOME)
     assert "PRIVATE" not in (tmp_path / "issuer.json").read_text(encoding="utf-8")
+    published = load(tmp_path / "did.json")
+    assert published["id"] == "did:web:xa-thu-nghiem.example.vn"
+    assert published["verificationMethod"][0]["publicKeyMultibase"] == profile["publicKeyMultibase"]
+    assert published["assertionMethod"] == [published["verificationMethod"][0]["id"]]
     again = run_in_process(capsys, "keys", "init", "--out", str(tmp_path), "--name", "X")
     assert again.returncode == 2 and "never overwritten" in again.stderr
 
@@ -151,7 +189,7 @@ def test_credentials_carry_the_open_badges_fields_and_the_step(issued, issuer):
     framework = load_framework()
     for path in credential_files(issued, "perfect"):
         credential = load(path)
-        verify_credential(credential)
+        verify_signed(credential)
         assert credential["@context"][:2] == [
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -171,6 +209,9 @@ def test_credentials_carry_the_open_badges_fields_and_the_step(issued, issuer):
         assert proof["proofPurpose"] == "assertionMethod"
         assert proof["verificationMethod"] == issuer.verification_method
         assert proof["proofValue"].startswith("z")
+        status = credential["credentialStatus"]
+        assert status["type"] == "BitstringStatusListEntry"
+        assert status["statusListCredential"].startswith(f"{HOME}/status-lists/")
         if path.stem.startswith("competence-"):
             competence, step = re.fullmatch(r"competence-(.+)-step-(\d)", path.stem).groups()
             assert achievement["achievementType"] == "Competency"
@@ -196,39 +237,44 @@ def test_the_learner_appears_only_as_a_salted_hash(issued):
     assert len(salts) == len(credential_files(issued, "perfect"))
 
 
-def test_verify_accepts_a_genuine_credential_and_says_who_issued_what_to_whom(issued, capsys):
+def test_verify_accepts_a_genuine_credential_and_says_who_issued_what_to_whom(
+    issued, trusted, capsys
+):
     path = smallest_credential(issued)
     credential = load(path)
-    result = run_in_process(capsys, "credential", "verify", str(path), "--learner", "perfect")
+    result = run_in_process(
+        capsys, "credential", "verify", str(path), *trusted, "--learner", "perfect"
+    )
     assert result.returncode == 0, result.stderr
-    assert "GENUINE" in result.stdout
+    assert "GENUINE" in result.stdout and "trust list" in result.stdout
     assert ISSUER_NAME in result.stdout and credential["issuer"]["id"] in result.stdout
     assert credential["credentialSubject"]["achievement"]["name"] in result.stdout
     assert credential["credentialSubject"]["identifier"][0]["identityHash"] in result.stdout
 
 
-def test_verify_says_when_a_credential_is_not_for_the_given_learner(issued, capsys):
-    result = run_in_process(
-        capsys, "credential", "verify", str(smallest_credential(issued)), "--learner", "x"
-    )
+def test_verify_says_when_a_credential_is_not_for_the_given_learner(issued, trusted, capsys):
+    path = str(smallest_credential(issued))
+    result = run_in_process(capsys, "credential", "verify", path, *trusted, "--learner", "x")
     assert result.returncode == 2 and "not issued to learner" in result.stderr
 
 
 def test_every_single_character_change_is_rejected(issued):
     text = smallest_credential(issued).read_text(encoding="utf-8")
-    verify_credential(parse_strict(text))
+    verify_signed(parse_strict(text))
     accepted = []
     for position, char in enumerate(text):
         changed = text[:position] + chr(ord(char) ^ 1) + text[position + 1 :]
         try:
-            verify_credential(parse_strict(changed))
+            verify_signed(parse_strict(changed))
         except (CredentialError, ValueError):
             continue
         accepted.append(position)
     assert accepted == []
 
 
-def test_verify_command_rejects_a_changed_file_with_a_clear_message(issued, tmp_path, capsys):
+def test_verify_command_rejects_a_changed_file_with_a_clear_message(
+    issued, trusted, tmp_path, capsys
+):
     text = smallest_credential(issued).read_text(encoding="utf-8")
     cases = {
         "name": text.replace('"name": "Năng lực số', '"name": "Năng lực sổ', 1),
@@ -239,46 +285,51 @@ def test_verify_command_rejects_a_changed_file_with_a_clear_message(issued, tmp_
         assert changed != text, name
         path = tmp_path / f"{name}.json"
         path.write_text(changed, encoding="utf-8")
-        result = run_in_process(capsys, "credential", "verify", str(path))
+        result = run_in_process(capsys, "credential", "verify", str(path), *trusted)
         assert result.returncode == 2, name
         assert "not genuine" in result.stderr and "Traceback" not in result.stderr, name
+        assert "KHÔNG PHẢI BẢN GỐC" in result.stderr, name
     (tmp_path / "broken.json").write_text(text[:-5], encoding="utf-8")
     result = run_in_process(capsys, "credential", "verify", str(tmp_path / "broken.json"))
     assert result.returncode == 2 and "not valid JSON" in result.stderr
 
 
-def test_a_credential_signed_with_another_key_is_rejected(issued, issuer, other_issuer):
+def test_a_credential_signed_with_another_key_is_rejected(issued, issuer, other_issuer, tmp_path):
     credential = load(smallest_credential(issued))
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
 
     forged = add_proof(unsigned, other_issuer.private_key, credential["proof"]["created"])
     with pytest.raises(CredentialError, match="names .* as issuer"):
-        verify_credential(forged)
+        verify_signed(forged)
 
     swapped = copy.deepcopy(credential)
     swapped["proof"]["verificationMethod"] = other_issuer.verification_method
     with pytest.raises(CredentialError, match="signature does not match"):
-        verify_credential(swapped)
+        verify_signed(swapped)
 
     reissued = add_proof(
         {**unsigned, "issuer": {**unsigned["issuer"], "id": other_issuer.did}},
         other_issuer.private_key,
         credential["proof"]["created"],
     )
-    verify_credential(reissued)
+    verify_signed(reissued)
+    (status_list,) = (issued / "status-lists").glob("*.json")
+    verifier = trusting(issuer, tmp_path, status_list)
     with pytest.raises(CredentialError, match="not by the expected issuer"):
-        verify_credential(reissued, expected_issuer=issuer.did)
-    verify_credential(credential, expected_issuer=issuer.did)
+        verify_credential(reissued, verifier)
+    verify_credential(credential, verifier)
 
 
 def test_verify_command_checks_the_expected_issuer_from_its_profile(
     issued, key_path, tmp_path, capsys
 ):
     path = str(smallest_credential(issued))
+    (status_list,) = (issued / "status-lists").glob("*.json")
+    verify = ("credential", "verify", path, "--offline", "--status-list", str(status_list))
     profile = str(key_path.parent / "issuer.json")
-    assert run_in_process(capsys, "credential", "verify", path, "--issuer", profile).returncode == 0
+    assert run_in_process(capsys, *verify, "--issuer", profile).returncode == 0
     other = create_issuer(tmp_path, "Khác", None).parent / "issuer.json"
-    result = run_in_process(capsys, "credential", "verify", path, "--issuer", str(other))
+    result = run_in_process(capsys, *verify, "--issuer", str(other))
     assert result.returncode == 2 and "not by the expected issuer" in result.stderr
 
 
@@ -316,11 +367,12 @@ def test_certificate_is_one_offline_page_with_a_qr_code_naming_the_credential(is
     assert all(any(t in p.read_text(encoding="utf-8") for t in titles) for p in pages)
 
 
-def test_verify_with_the_qr_text_matches_only_its_own_credential(issued, capsys):
+def test_verify_with_the_qr_text_matches_only_its_own_credential(issued, trusted, capsys):
     first, second = credential_files(issued, "perfect")[:2]
     own = qr_text(load(first))
-    assert run_in_process(capsys, "credential", "verify", str(first), "--qr", own).returncode == 0
-    result = run_in_process(capsys, "credential", "verify", str(second), "--qr", own)
+    verify = ("credential", "verify", *trusted, "--qr", own)
+    assert run_in_process(capsys, *verify, str(first)).returncode == 0
+    result = run_in_process(capsys, *verify, str(second))
     assert result.returncode == 2 and "QR code names another credential" in result.stderr
 
 
@@ -355,6 +407,7 @@ def test_issuing_again_keeps_credentials_and_reissues_changed_or_revoked_ones(
     assert {p.name: load(p)["id"] for p in credential_files(tmp_path, "perfect")} == before
 
     changed, revoked = files[0], files[1]
+    revoked_copy = load(revoked)
     tampered = load(changed)
     tampered["name"] += "!"
     changed.write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
@@ -365,6 +418,9 @@ def test_issuing_again_keeps_credentials_and_reissues_changed_or_revoked_ones(
     assert load(revoked)["id"] != before[revoked.name]
     assert len(read_index(tmp_path / "credentials")) == first.new + 2
     assert (tmp_path / "credentials" / "revoked.json").is_file()
+    (status_list,) = (tmp_path / "status-lists").glob("*.json")
+    with pytest.raises(CredentialError, match="revoked"):
+        verify_credential(revoked_copy, trusting(issuer, tmp_path, status_list))
 
 
 def test_a_completed_path_earns_a_learning_program_credential(records, issuer, tmp_path):
@@ -379,7 +435,8 @@ def test_a_completed_path_earns_a_learning_program_credential(records, issuer, t
     }
     issue_credentials([record], issuer, tmp_path, HOME)
     credential = read_credential(tmp_path / "credentials" / "perfect" / "path-citizens.json")
-    verify_credential(credential, expected_issuer=issuer.did)
+    (status_list,) = (tmp_path / "status-lists").glob("*.json")
+    verify_credential(credential, trusting(issuer, tmp_path, status_list))
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "LearningProgram"
     assert [a["targetCode"] for a in achievement["alignment"]] == [

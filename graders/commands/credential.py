@@ -1,4 +1,5 @@
-"""``bdhvs credential verify``: check an issued credential offline."""
+"""``bdhvs credential verify``: check a credential; ``bdhvs credential revoke``: withdraw
+credentials and sign the status lists again."""
 
 from __future__ import annotations
 
@@ -9,25 +10,50 @@ from graders.common.errors import BdhvsError
 
 
 def run_verify(args: argparse.Namespace) -> None:
-    from graders.credentials.registry import revoked_ids
-    from graders.credentials.verify import expected_issuer, read_credential, verify_credential
-
-    revoked = frozenset()
-    if args.revoked:
-        path = Path(args.revoked)
-        if not path.is_file():
-            raise BdhvsError(f"no revocation list at {path}")
-        revoked = revoked_ids(path)
-    verified = verify_credential(
-        read_credential(Path(args.file)),
-        expected_issuer=expected_issuer(args.issuer) if args.issuer else None,
-        revoked=revoked,
-        qr=args.qr,
-        learner=args.learner,
+    from graders.credentials.trust import load_policy
+    from graders.credentials.verify import (
+        Verifier,
+        expected_issuer,
+        read_credential,
+        verify_credential,
     )
-    print(f"GENUINE: {verified.name}")
+    from graders.credentials.webcache import WebCache, default_cache_folder
+
+    status_lists = {}
+    for name in args.status_list:
+        document = read_credential(Path(name))
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise BdhvsError(f"--status-list {name}: not a status list credential")
+        status_lists[document["id"]] = document
+    verifier = Verifier(
+        trust=load_policy(
+            expected_issuer(args.issuer) if args.issuer else None,
+            [Path(p) for p in args.trust] if args.trust else None,
+        ),
+        web=WebCache(
+            Path(args.cache) if args.cache else default_cache_folder(),
+            offline=args.offline,
+            allow_http_localhost=args.allow_http_localhost,
+        ),
+        status_lists=status_lists,
+    )
+    verdict = verify_credential(
+        read_credential(Path(args.file)), verifier, qr=args.qr, learner=args.learner
+    )
+    verified = verdict.credential
+    print(f"HỢP LỆ / GENUINE: {verified.name}")
     print(f"  id:          {verified.id}")
     print(f"  issued by:   {verified.issuer_name} ({verified.issuer_id})")
+    print(f"  tin cậy vì:  {verdict.trusted.vietnamese}")
+    print(f"  trusted as:  {verdict.trusted.english}")
+    if verdict.status is None:
+        print("  status:      no status entry: the issuer cannot revoke this credential")
+    else:
+        copy = f", cached copy of {verdict.status_cached}" if verdict.status_cached else ""
+        print(
+            f"  status:      chưa bị thu hồi / not revoked ({verdict.status.list_url}, "
+            f"signed {verdict.status.signed}{copy})"
+        )
     print(f"  achievement: {verified.achievement}")
     if verified.level:
         print(f"  level:       {verified.level}")
@@ -35,8 +61,6 @@ def run_verify(args: argparse.Namespace) -> None:
     print(f"  valid from:  {verified.valid_from}")
     print(f"  fingerprint: sha256:{verified.digest}")
     checked = [
-        "the expected issuer" if args.issuer else "",
-        "not revoked" if args.revoked else "",
         "matches the certificate's QR code" if args.qr else "",
         f"issued to learner {args.learner}" if args.learner else "",
     ]
@@ -44,13 +68,80 @@ def run_verify(args: argparse.Namespace) -> None:
         print("  also checked: " + "; ".join(c for c in checked if c))
 
 
+def run_revoke(args: argparse.Namespace) -> None:
+    from graders.credentials.issuer import load_issuer
+    from graders.credentials.registry import CREDENTIALS, REVOKED, read_index, read_revoked, revoke
+    from graders.credentials.revocation import STATUS_DIR, publish_status_lists
+
+    out = Path(args.out)
+    registry = out / CREDENTIALS
+    if not registry.is_dir():
+        raise BdhvsError(f"{out} has no credentials registry ({registry})")
+    issuer = load_issuer(Path(args.key))
+    known = {e["id"] for e in read_index(registry)} | {
+        e["id"] for e in read_revoked(registry / REVOKED)
+    }
+    unknown = [i for i in args.ids if i not in known]
+    if unknown:
+        raise BdhvsError(f"not issued into {out}: {', '.join(unknown)}; nothing was revoked")
+    if args.ids:
+        revoke(registry, args.ids, args.reason)
+        print(f"revoked {len(args.ids)} credentials (recorded in {registry / REVOKED})")
+    addresses = publish_status_lists(out, issuer)
+    for address in addresses:
+        local = out / STATUS_DIR / address.rsplit("/", 1)[-1]
+        print(f"status list -> {local}")
+        print(f"  publish it at {address}: verifiers learn of revocations from there")
+    if not addresses:
+        print(
+            "no status list: these credentials were issued without a home page, so they carry "
+            "no status entry and verifiers cannot learn that they were revoked"
+        )
+
+
 def register(commands: argparse._SubParsersAction) -> None:
-    credential = commands.add_parser("credential", help="check issued credentials")
+    credential = commands.add_parser("credential", help="check or revoke issued credentials")
     actions = credential.add_subparsers(dest="credential_command", required=True, metavar="ACTION")
-    sub = actions.add_parser("verify", help="check a credential file offline")
+    sub = actions.add_parser(
+        "verify", help="check a credential: genuine, from a trusted issuer, not revoked"
+    )
     sub.add_argument("file", metavar="FILE")
-    sub.add_argument("--issuer", help="expected issuer: its did:key or its issuer.json")
-    sub.add_argument("--revoked", metavar="FILE", help="the issuer's revoked.json")
+    sub.add_argument(
+        "--trust",
+        action="append",
+        metavar="FILE",
+        help="a trust list of issuers (repeat; default: $BDHVS_TRUST_LIST, else "
+        "~/.config/bdhvs/trust-list.json)",
+    )
+    sub.add_argument("--issuer", help="trust only this issuer: its did:key or its issuer.json")
+    sub.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="the issuer's status list, instead of the one at its address (repeat)",
+    )
+    sub.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="where documents read from the web are kept (default: ~/.cache/bdhvs)",
+    )
+    sub.add_argument(
+        "--offline", action="store_true", help="read nothing from the web: only the cache"
+    )
+    sub.add_argument(
+        "--allow-http-localhost",
+        action="store_true",
+        help="for tests and local trials: read documents from this machine over plain http",
+    )
     sub.add_argument("--qr", metavar="TEXT", help="text of the certificate's QR code")
     sub.add_argument("--learner", metavar="ID", help="check it was issued to this learner id")
     sub.set_defaults(handler=run_verify)
+    sub = actions.add_parser(
+        "revoke", help="revoke credentials of an output folder and sign its status lists again"
+    )
+    sub.add_argument("ids", nargs="*", metavar="ID", help="credential ids (urn:uuid:…)")
+    sub.add_argument("--out", required=True, metavar="OUTDIR", help="where they were issued")
+    sub.add_argument("--key", required=True, metavar="FILE", help="the issuer's key")
+    sub.add_argument("--reason", default="revoked by the issuer", help="kept in revoked.json")
+    sub.set_defaults(handler=run_revoke)

@@ -18,6 +18,7 @@ def run_forget(args: argparse.Namespace) -> None:
         print(f"removed  {line}")
     if report.revoked:
         print(f"revoked  {len(report.revoked)} credentials (listed in credentials/revoked.json)")
+        _publish_revocations(args)
     for note in report.notes:
         print(f"note     {note}")
     if report.leftovers:
@@ -31,6 +32,23 @@ def run_forget(args: argparse.Namespace) -> None:
     )
 
 
+def _publish_revocations(args: argparse.Namespace) -> None:
+    """Sign the status lists again, so verifiers learn of the revocations, or say how to."""
+    from graders.credentials.issuer import load_issuer
+    from graders.credentials.registry import CREDENTIALS
+    from graders.credentials.revocation import publish_status_lists
+
+    outs = [Path(out) for out in args.out if (Path(out) / CREDENTIALS).is_dir()]
+    if not args.key:
+        for out in outs:
+            print(f"note     publish the revocation: bdhvs credential revoke --out {out} --key KEY")
+        return
+    issuer = load_issuer(Path(args.key))
+    for out in outs:
+        for address in publish_status_lists(out, issuer):
+            print(f"signed   status list {address} (publish {out}/status-lists/ again)")
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     learners = commands.add_parser("learners", help="learners' personal data")
     actions = learners.add_subparsers(dest="learners_command", required=True, metavar="ACTION")
@@ -42,5 +60,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--db", metavar="URL", help="gradebook database (default: the course's)")
     sub.add_argument(
         "--out", action="append", default=[], metavar="OUTDIR", help="an output folder (repeat)"
+    )
+    sub.add_argument(
+        "--key",
+        metavar="FILE",
+        help="issuer key: sign the status lists again so verifiers see the revocations",
     )
     sub.set_defaults(handler=run_forget)

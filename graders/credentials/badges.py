@@ -157,9 +157,11 @@ def build_credential(
     credential_id: str,
     salt: str,
     issued_at: str,
+    status: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The unsigned credential for ``award``, for
-    ``graders.credentials.dataintegrity.add_proof`` to sign."""
+    ``graders.credentials.dataintegrity.add_proof`` to sign; ``status`` is its
+    ``credentialStatus`` (:mod:`graders.credentials.statuslist`), if it has one."""
     framework = load_framework()
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
@@ -195,7 +197,7 @@ def build_credential(
         subject["achievement"] = achievement
         name = achievement["name"]
         description = f"Người học đã hoàn thành lộ trình: {achievement['criteria']['narrative']}"
-    return {
+    credential: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": credential_id,
         "type": list(CREDENTIAL_TYPES),
@@ -205,3 +207,6 @@ def build_credential(
         "validFrom": issued_at,
         "credentialSubject": subject,
     }
+    if status is not None:
+        credential["credentialStatus"] = status
+    return credential

@@ -2,7 +2,8 @@
 
 The page has its CSS inline and the QR code as inline SVG, so it opens and prints offline. The
 QR code carries the credential id, the credential's fingerprint and the issuer's ``did:key``
-(``graders.credentials.fingerprint``); the page also says how to check the credential file.
+(``graders.credentials.fingerprint``); the page also says how to check the credential file, and
+that the issuer must be one the checker trusts.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ LABELS = {
         "fingerprint": "Dấu vân tay (SHA-256)",
         "issuer_key": "Khóa của đơn vị cấp",
         "how_to_verify": "Cách kiểm tra: tệp chứng nhận điện tử (.json) đi kèm được ký số. "
-        "Lệnh “bdhvs credential verify TỆP --qr 'nội dung mã QR'” cho biết tệp có đúng là bản "
-        "được in ra đây, do đúng đơn vị này ký, và chưa bị sửa chữa hay không; không cần mạng.",
+        "Lệnh “bdhvs credential verify TỆP --qr 'nội dung mã QR' --trust DANH-SÁCH.json” cho "
+        "biết tệp có đúng là bản in ở đây, chưa bị sửa, chưa bị thu hồi, và đơn vị ký có trong "
+        "danh sách đơn vị cấp mà người kiểm tra tin cậy hay không. Chữ ký đúng thôi chưa đủ: "
+        "ai cũng tạo được khóa mang tên một đơn vị; chỉ tin khi lệnh báo đơn vị được tin cậy.",
         "demo": "BẢN MINH HỌA: ký bằng khóa thử, không có giá trị chứng nhận.",
     },
     "en": {
@@ -59,9 +62,11 @@ LABELS = {
         "fingerprint": "Fingerprint (SHA-256)",
         "issuer_key": "Issuer's key",
         "how_to_verify": "How to verify: the accompanying electronic credential (.json) is "
-        "digitally signed. The command “bdhvs credential verify FILE --qr 'QR code text'” tells "
-        "whether the file is the one printed here, signed by this issuer and unchanged; no "
-        "network is needed.",
+        "digitally signed. The command “bdhvs credential verify FILE --qr 'QR code text' "
+        "--trust LIST.json” tells whether the file is the one printed here, unchanged, not "
+        "revoked, and signed by an issuer on the checker's trust list. A valid signature alone "
+        "is not enough: anyone can make a key in any organisation's name; believe it only when "
+        "the command says the issuer is trusted.",
         "demo": "DEMO: signed with a trial key; certifies nothing.",
     },
 }

@@ -5,12 +5,14 @@ Layout::
     OUTDIR/credentials/<learner>/<award>.json    signed Open Badges 3.0 credential
     OUTDIR/certificates/<learner>/<award>.html   printable certificate (and .pdf on request)
     OUTDIR/credentials/index.json, revoked.json  the registry (graders.credentials.registry)
+    OUTDIR/status-lists/<name>.json              signed status lists to publish
+                                                 (graders.credentials.revocation)
 
 A credential already in the folder for the same award, with the same content, signed with the
-same key and not revoked, is kept as it is (same id, date and salt): running ``bdhvs records``
-again does not mint duplicates. Anything else gets a new credential; the earlier one stays listed
-in the index. Both folders are built aside and swapped in at the end, so an interrupted run
-leaves the previous ones whole.
+same key and not revoked, is kept as it is (same id, date, salt and status list position):
+running ``bdhvs records`` again does not mint duplicates. Anything else gets a new credential;
+the earlier one stays listed in the index. Both folders are built aside and swapped in at the
+end, so an interrupted run leaves the previous ones whole; the status lists are signed last.
 """
 
 from __future__ import annotations
@@ -31,10 +33,18 @@ from graders.credentials.certificates import render_certificate
 from graders.credentials.dataintegrity import add_proof
 from graders.credentials.issuer import Issuer
 from graders.credentials.pdf import find_browser, html_to_pdf
-from graders.credentials.registry import REVOKED, read_index, revoked_ids, write_index
-from graders.credentials.verify import CredentialError, read_credential, verify_credential
+from graders.credentials.problems import CredentialError
+from graders.credentials.registry import (
+    CREDENTIALS,
+    REVOKED,
+    read_index,
+    revoked_ids,
+    write_index,
+)
+from graders.credentials.revocation import StatusPlaces, publish_status_lists, status_places
+from graders.credentials.statuslist import status_entry
+from graders.credentials.verify import read_credential, verify_signed
 
-CREDENTIALS = "credentials"
 CERTIFICATES = "certificates"
 
 
@@ -63,6 +73,7 @@ def issue_credentials(
     current = out / CREDENTIALS
     index = read_index(current)
     revoked = revoked_ids(current / REVOKED)
+    places = status_places(current, issuer, home)
     issued_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     summary = IssueSummary()
     out.mkdir(parents=True, exist_ok=True)
@@ -74,10 +85,10 @@ def issue_credentials(
         pages = []
         for record in records:
             for award in awards(record):
-                credential = _kept(award, record, issuer, home, index, current, revoked)
+                credential = _kept(award, record, issuer, home, index, current, revoked, places)
                 if credential is None:
-                    credential = _issue(award, record, issuer, home, issued_at)
-                    index.append(_index_entry(award, credential))
+                    credential = _issue(award, record, issuer, home, issued_at, places)
+                    index.append(_index_entry(award, credential, issuer))
                     summary.new += 1
                 else:
                     summary.kept += 1
@@ -100,11 +111,17 @@ def issue_credentials(
             (staging / name).rename(out / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    publish_status_lists(out, issuer)
     return summary
 
 
 def _issue(
-    award: Award, record: dict[str, Any], issuer: Issuer, home: str, issued_at: str
+    award: Award,
+    record: dict[str, Any],
+    issuer: Issuer,
+    home: str,
+    issued_at: str,
+    places: StatusPlaces | None,
 ) -> dict[str, Any]:
     unsigned = build_credential(
         award,
@@ -114,12 +131,13 @@ def _issue(
         credential_id=f"urn:uuid:{uuid.uuid4()}",
         salt=secrets.token_hex(16),
         issued_at=issued_at,
+        status=places.next_entry() if places else None,
     )
     return add_proof(unsigned, issuer.private_key, issued_at)
 
 
-def _index_entry(award: Award, credential: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _index_entry(award: Award, credential: dict[str, Any], issuer: Issuer) -> dict[str, Any]:
+    entry = {
         "id": credential["id"],
         "learner": award.learner,
         "kind": award.kind,
@@ -127,7 +145,13 @@ def _index_entry(award: Award, credential: dict[str, Any]) -> dict[str, Any]:
         "step": award.step,
         "file": f"{CREDENTIALS}/{award.learner}/{award.stem}.json",
         "issued": credential["validFrom"],
+        "issuer": issuer.did,
     }
+    status = credential.get("credentialStatus")
+    if status:
+        entry["statusList"] = status["statusListCredential"]
+        entry["statusIndex"] = int(status["statusListIndex"])
+    return entry
 
 
 def _kept(
@@ -138,11 +162,13 @@ def _kept(
     index: list[dict[str, Any]],
     folder: Path,
     revoked: frozenset[str],
+    places: StatusPlaces | None,
 ) -> dict[str, Any] | None:
-    """The credential already issued for ``award``, if it can stand as it is."""
+    """The credential already issued for ``award``, if it can stand as it is: with a status
+    list position exactly when status lists are kept."""
     path = folder / award.learner / f"{award.stem}.json"
     candidates = {
-        e["id"]
+        e["id"]: e
         for e in index
         if (e.get("learner"), e.get("kind"), e.get("key"), e.get("step"))
         == (award.learner, award.kind, award.key, award.step)
@@ -151,11 +177,15 @@ def _kept(
         return None
     try:
         credential = read_credential(path)
-        verify_credential(credential, expected_issuer=issuer.did, revoked=revoked)
+        signed = verify_signed(credential)
     except CredentialError:
         return None
-    if credential["id"] not in candidates:
+    entry = candidates.get(credential["id"])
+    if entry is None or signed.issuer_id != issuer.did or credential["id"] in revoked:
         return None
+    if ("statusList" in entry) != (places is not None):
+        return None
+    status = status_entry(entry["statusList"], entry["statusIndex"]) if places else None
     rebuilt = build_credential(
         award,
         record,
@@ -164,6 +194,7 @@ def _kept(
         credential_id=credential["id"],
         salt=credential["credentialSubject"]["identifier"][0]["salt"],
         issued_at=credential["validFrom"],
+        status=status,
     )
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     return credential if rebuilt == unsigned else None

@@ -1,12 +1,13 @@
 """The credentials registry of an output folder: what was issued, and what was revoked.
 
 ``credentials/index.json`` lists every credential ever issued into the folder (current and
-superseded), with the learner it was issued to: it is what lets a learner's credentials be
-found and revoked when they ask to be forgotten. It is personal data, like the records.
+superseded), with the learner it was issued to, the key that signed it and its place in a
+status list: it is what lets a learner's credentials be found and revoked when they ask to be
+forgotten. It is personal data, like the records.
 
-``credentials/revoked.json`` lists revoked credential ids with the date and a reason, and
-nothing about the learners. Publish it beside the issuer profile; ``bdhvs credential verify
---revoked revoked.json`` refuses the credentials it lists.
+``credentials/revoked.json`` is the issuer's own record of revocations: credential ids with the
+date, a reason and their place in a status list, nothing about the learners. What verifiers see
+is the signed status list made from it (:mod:`graders.credentials.revocation`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from typing import Any
 
 from graders.common.errors import BdhvsError
 
+CREDENTIALS = "credentials"  # the registry's folder in an output folder
 INDEX = "index.json"
 REVOKED = "revoked.json"
+# What an index entry says of where a credential's status is, copied when it is revoked.
+STATUS_FIELDS = ("issuer", "statusList", "statusIndex")
 
 
 def _read(path: Path, key: str) -> list[dict[str, Any]]:
@@ -59,9 +63,18 @@ def revoked_ids(path: Path) -> frozenset[str]:
 
 
 def revoke(folder: Path, ids: list[str], reason: str) -> None:
-    """Add ``ids`` to ``folder/revoked.json`` (once each)."""
+    """Add ``ids`` to ``folder/revoked.json`` (once each), with their place in a status list
+    as the index gives it: the index entry may be removed afterwards (a learner forgotten)."""
     entries = read_revoked(folder / REVOKED)
     known = {entry["id"] for entry in entries}
+    status = {
+        entry["id"]: {k: entry[k] for k in STATUS_FIELDS if k in entry}
+        for entry in read_index(folder)
+    }
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    entries += [{"id": i, "revoked": when, "reason": reason} for i in ids if i not in known]
+    entries += [
+        {"id": i, "revoked": when, "reason": reason, **status.get(i, {})}
+        for i in dict.fromkeys(ids)
+        if i not in known
+    ]
     _write(folder / REVOKED, "revoked", entries)
