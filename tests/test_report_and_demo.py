@@ -78,6 +78,39 @@ def test_demo_cohort_contains_a_corrupt_and_a_tampered_submission(demo):
     assert len(failed_learners) == 1  # the learner whose notebooks are corrupt
 
 
+def test_demo_ends_saying_every_planted_fault_was_caught_and_how_to_open_the_report(demo):
+    """The closing summary names each planted fault as caught, by the learner whose records
+    show it, marks the run's reports of it as planted, and points at files that exist."""
+    from graders.demo.synthetic import FAULTS
+    from graders.demo.verdict import MARK
+
+    out, result = demo
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    ending = lines[lines.index("Faults the demo planted, to show that grading catches them:") :]
+    assert len(ending) < 12, "\n".join(ending)
+    caught = {}
+    for fault in FAULTS:
+        pattern = rf"  caught: (hv\d+) {re.escape(fault.planted)}: .* in all (\d+) assignments"
+        found = [match for line in ending if (match := re.fullmatch(pattern, line))]
+        assert len(found) == 1, "\n".join(ending)
+        caught[fault.profile] = found[0][1]
+        assert int(found[0][2]) == len(list((out / "course" / "release").iterdir()))
+    assert not [line for line in ending if "NOT CAUGHT" in line or "UNEXPECTED" in line]
+    assert "Nothing else was reported: no problem the demo did not plant." in ending
+    record = json.loads((out / "learners" / f"{caught['corrupt']}.json").read_text("utf-8"))
+    assert {a["status"] for a in record["assignments"].values()} == {"failed"}
+    reported = [line for line in lines if line.startswith(("  could not grade", "  flagged"))]
+    assert reported and all(
+        re.match(rf"  [a-z ]+ hv\d+ {re.escape(MARK)}: ", line) for line in reported
+    )
+    for name in ("report.html", "learners", "records.csv", "paths.csv", "credentials"):
+        assert (out / name).exists() and str(out / name) in result.stdout
+    assert (out / "certificates").is_dir() and f"certificates -> {out / 'certificates'}" in lines
+    report = (out / "report.html").as_uri()
+    assert ending[-1] == f"Open the report (one offline file): python3 -m webbrowser {report}"
+
+
 def test_demo_writes_what_bdhvs_records_writes_for_its_course(demo, tmp_path):
     """The demo writes its records and exports through bdhvs records' own function: the same
     course gives the same files, but for the time the records were made."""

@@ -16,7 +16,12 @@ def run(args: argparse.Namespace) -> None:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    sub = verb(commands, "demo", run, "run the whole chain on a synthetic cohort")
+    sub = verb(
+        commands,
+        "demo",
+        run,
+        "run the whole chain on a synthetic cohort; fail if a planted fault is missed",
+    )
     sub.add_argument("--learners", type=positive, default=50)
     sub.add_argument("--out", default="demo-output", metavar="DIR")
     sub.add_argument("--seed", type=int, default=2025)

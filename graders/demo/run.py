@@ -4,12 +4,14 @@ A course is created under ``DIR/course``, the assignments are built, a cohort of
 learners from several units submits answers drawn from realistic profiles
 (:mod:`graders.demo.synthetic`), everything is graded, a synthetic instructor scores part of the
 written answers, and the records and the report are written into ``DIR``. The same seed gives the
-same cohort.
+same cohort. It ends by saying whether grading caught the faults planted in the cohort
+(:mod:`graders.demo.verdict`), where everything was written and how to open the report.
 """
 
 from __future__ import annotations
 
 import random
+import shlex
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +22,7 @@ import nbformat
 from graders.common.errors import BdhvsError
 from graders.common.forked import default_jobs
 from graders.course.build import build
-from graders.course.directory import init_course
+from graders.course.directory import Course, init_course
 from graders.course.roster import write_roster
 from graders.credentials.issuer import create_issuer, home_page, load_issuer
 from graders.demo.synthetic import (
@@ -28,14 +30,18 @@ from graders.demo.synthetic import (
     DEMO_KEY_DIR,
     MARKER,
     UNITS,
+    Learner,
     cohort,
     demo_answers,
     grade_written_answers,
     make_submission,
+    planted,
     taps_of,
 )
-from graders.exports.write import write_outputs
+from graders.demo.verdict import Observed, compare, report_line, reports
+from graders.exports.write import Outputs, write_outputs
 from graders.grading.grade import grade
+from graders.integrity.findings import check_integrity
 from graders.report.page import write_report
 
 
@@ -53,7 +59,8 @@ def run_demo(
 ) -> dict[str, Any]:
     """Run the chain, print a summary and return the paths and counts it printed.
 
-    Credentials are signed with ``key``, or with a demo key made in ``out/demo-key``.
+    Credentials are signed with ``key``, or with a demo key made in ``out/demo-key``. A planted
+    fault that grading did not catch fails the demo, after the summary says which.
     """
     out = out.resolve()
     issuer = load_issuer(key) if key else None
@@ -65,44 +72,74 @@ def run_demo(
     assignments = build(course)
     members = cohort(learners, rng)
     write_roster(course.roster_path, {m.id: m.unit for m in members})
+    observed = Observed(planted(members))
     print(f"cohort: {len(members)} synthetic learners in {len(UNITS)} units (seed {seed})")
+    for learner, fault in sorted(observed.planted.items()):
+        print(f"  planted: {learner} {fault.planted}")
     for assignment in assignments:
-        answers = demo_answers(assignment)
-        name = answers["notebook"]
-        source = nbformat.read(course.source_dir / assignment / name, as_version=4)
-        release = nbformat.read(course.release_dir / assignment / name, as_version=4)
-        taps = taps_of(source, release, answers)
-        for member in members:
-            member.written = {}
-            folder = course.submitted_dir / member.id / assignment
-            make_submission(member, source, release, answers, rng, taps).write(folder)
-        outcomes = grade(course, assignment)
-        graded = [o for o in outcomes if o.status == "graded"]
-        print(f"{assignment}: {len(graded)} graded, {len(outcomes) - len(graded)} failed")
-        for outcome in outcomes:
-            if outcome.status == "failed":
-                print(f"  could not grade {outcome.learner}: {outcome.message}")
-            for flag in outcome.flags:
-                print(f"  flagged {outcome.learner}: {flag}")
-        given = grade_written_answers(course, assignment, members, rng)
-        print(f"  written answers scored by the instructor: {given}")
+        grade_cohort(course, assignment, members, rng, observed)
     # the records and exports are written by bdhvs records' own function
     outputs = write_outputs(
         course, out, home=home_page(None, issuer), issuer=issuer, jobs=default_jobs(), pdf=pdf
     )
     learners = outputs.written.learners
     report = write_report(course, out / "report.html")
-    print()
-    for line in summary_lines(outputs.records):
-        print(line)
-    print()
-    print(f"records: {out / 'learners'} ({learners} files)")
-    print(f"table:   {out / 'records.csv'}")
-    print(f"report:  {report}")
-    for line in outputs.lines():
-        print(line)
-    print(f"course:  {course.root} (an nbgrader course: try nbgrader formgrader there)")
+    verdict = compare(observed, check_integrity(course))
+    opener = f"python3 -m webbrowser {shlex.quote(report.as_uri())}"
+    ending = [
+        *summary_lines(outputs.records),
+        "",
+        *where(out, course, outputs, report),
+        "",
+        *verdict.lines(),
+        "",
+        f"Open the report (one offline file): {opener}",
+    ]
+    print("\n" + "\n".join(ending))
+    if verdict.missed:
+        raise BdhvsError("grading did not catch every fault the demo planted (NOT CAUGHT above)")
     return {"records": learners, "report": report, "course": course.root}
+
+
+def grade_cohort(
+    course: Course, assignment: str, members: list[Learner], rng: random.Random, observed: Observed
+) -> None:
+    """Submit every member's work for ``assignment``, grade it, let the synthetic instructor
+    score written answers, and print what grading reported with the planted faults marked, so
+    that a newcomer does not take them for failures of the demo."""
+    answers = demo_answers(assignment)
+    name = answers["notebook"]
+    source = nbformat.read(course.source_dir / assignment / name, as_version=4)
+    release = nbformat.read(course.release_dir / assignment / name, as_version=4)
+    taps = taps_of(source, release, answers)
+    for member in members:
+        member.written = {}
+        folder = course.submitted_dir / member.id / assignment
+        make_submission(member, source, release, answers, rng, taps).write(folder)
+    outcomes = grade(course, assignment)
+    given = grade_written_answers(course, assignment, members, rng)
+    observed.outcomes[assignment] = outcomes
+    observed.scored += given
+    graded = sum(o.status == "graded" for o in outcomes)
+    print(
+        f"{assignment}: {graded} graded, {len(outcomes) - graded} could not be graded; "
+        f"written answers scored by the instructor: {given}"
+    )
+    for outcome in outcomes:
+        fault = observed.planted.get(outcome.learner)
+        for kind, text in reports(outcome):
+            print(f"  {report_line(outcome.learner, kind, text, fault)}")
+
+
+def where(out: Path, course: Course, outputs: Outputs, report: Path) -> list[str]:
+    """Where the demo wrote everything, as absolute paths."""
+    return [
+        f"records: {out / 'learners'} ({outputs.written.learners} files)",
+        f"table:   {out / 'records.csv'}",
+        f"report:  {report}",
+        *outputs.lines(),
+        f"course:  {course.root} (an nbgrader course: try nbgrader formgrader there)",
+    ]
 
 
 def summary_lines(records: Iterable[dict[str, Any]]) -> list[str]:

@@ -1,9 +1,10 @@
 """A synthetic cohort: pseudonymous learners from several units, their submissions and an
 instructor who scores part of the written answers.
 
-Answers are drawn from realistic profiles (complete, partial, wrong, blank, one corrupt notebook,
-one learner who deleted a test cell) with the demo answers of each assignment
-(``graders/demo/answers/``). The demo, the benchmarks and the tests make their cohorts here.
+Answers are drawn from realistic profiles (complete, partial, wrong, blank) with the demo answers
+of each assignment (``graders/demo/answers/``); the faults in :data:`FAULTS` are planted in one
+learner each, so that the demo shows grading catch them and can check that it did. The demo, the
+benchmarks and the tests make their cohorts here.
 
 Learners answer as real ones do: a question asked through a widget or a simulated app is
 answered by tapping, which leaves the notebook's code as released and saves the answer in the
@@ -42,13 +43,41 @@ UNITS = (
     "Phòng Văn hóa - Xã hội",
     "Phòng Kinh tế",
 )
-# Profile weights for the cohort, after the two fixed faulty submissions.
+# Profile weights for the cohort, after the learners with a planted fault (FAULTS).
 PROFILES = (("complete", 0.3), ("partial", 0.4), ("wrong", 0.15), ("blank", 0.15))
 PARTIAL_CORRECT = 0.6
 INSTRUCTOR_GRADES_SHARE = 0.7
 WRITTEN_CREDIT = (1.0, 0.25, 0.5)  # share of points for the good, weak and middling answers
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
+
+
+FAILED = "failed"  # grading could not grade the submission; its message says why
+FLAGGED = "flagged"  # grading graded the submission and flagged what the learner changed
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault planted in every submission of one learner, so that a newcomer sees grading
+    catch it and the demo can check that it did: grading reports it as ``kind`` (FAILED or
+    FLAGGED) in words that contain ``says``."""
+
+    profile: str  # the learner profile that carries it (make_submission plants it)
+    planted: str  # what the learner did, in plain words
+    kind: str
+    says: str
+
+    def explains(self, kind: str, text: str) -> bool:
+        """Whether ``text``, reported as ``kind`` on this fault's learner, is this fault."""
+        return kind == self.kind and self.says in text
+
+
+FAULTS = (
+    Fault("corrupt", "handed in notebooks cut off halfway", FAILED, "not valid JSON"),
+    Fault(
+        "deleted_test", "deleted a test cell from every notebook", FLAGGED, "deleted graded cells"
+    ),
+)
 
 
 @dataclass
@@ -76,7 +105,7 @@ def solution_text(source: str) -> str:
 
 def cohort(size: int, rng: random.Random) -> list[Learner]:
     names, weights = zip(*PROFILES, strict=True)
-    profiles = ["corrupt", "deleted_test"][:size]
+    profiles = [fault.profile for fault in FAULTS][:size]
     profiles += rng.choices(names, weights=weights, k=size - len(profiles))
     rng.shuffle(profiles)
     width = max(3, len(str(size)))
@@ -86,9 +115,18 @@ def cohort(size: int, rng: random.Random) -> list[Learner]:
     ]
 
 
+def planted(learners: list[Learner]) -> dict[str, Fault]:
+    """Learner id -> the fault planted in their submissions, for the learners who have one."""
+    faults = {fault.profile: fault for fault in FAULTS}
+    return {
+        learner.id: faults[learner.profile] for learner in learners if learner.profile in faults
+    }
+
+
 def answer_variant(profile: str, rng: random.Random) -> str:
-    """'correct', 'wrong' or 'blank' for one answer cell of a learner with ``profile``."""
-    if profile in ("complete", "corrupt", "deleted_test"):
+    """'correct', 'wrong' or 'blank' for one answer cell of a learner with ``profile``: a
+    learner with a planted fault answers correctly, so that only the fault shows."""
+    if profile == "complete" or any(profile == fault.profile for fault in FAULTS):
         return "correct"
     if profile == "partial":
         return "correct" if rng.random() < PARTIAL_CORRECT else rng.choice(("wrong", "blank"))
