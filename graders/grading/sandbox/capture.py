@@ -243,12 +243,15 @@ def make_shell() -> GradingShell:
     """A pristine shell configured as nbgrader's kernels are (history kept in memory only).
 
     ``input()`` and ``getpass()`` fail as in a kernel whose client allows no input.
-    Tracebacks have the kernel's text without its ANSI colours: colouring the source lines of
-    every frame costs IPython more than running a whole notebook of answers.
+    Tracebacks are Python's plain ones (each frame's file, line and source line), without the
+    kernel's ANSI colours and surrounding context lines: finding each frame's module for the
+    context lines searches every loaded module, and a wrong answer fails several hidden tests,
+    each with its traceback. Nothing is scored from a traceback's text.
     """
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
     config.InteractiveShell.colors = "nocolor"
+    config.InteractiveShell.xmode = "Plain"
     shell = GradingShell.instance(config=config)
     builtins.input = _no_stdin
     getpass.getpass = _no_stdin
