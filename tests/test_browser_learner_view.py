@@ -202,3 +202,29 @@ def test_a_learners_server_runs_no_build_check_language_servers_or_terminals(lab
         with pytest.raises(urllib.error.HTTPError) as refused:
             lab.request("GET", path)
         assert refused.value.code == 404, path
+
+
+def test_browser_arrow_keys_move_within_a_radio_group_not_between_cells(lab: LearnerLab) -> None:
+    """A screen-reader user moves through a question's options with the arrow keys, as in any
+    radio group; JupyterLab's own arrow keys (move to the next cell) must not take them."""
+    from playwright.sync_api import expect
+
+    width, height = SIZES["desktop"]
+    with chromium_page(width, height) as page:
+        panel = open_notebook(page, lab, NOTEBOOK)
+        run_command_from_menus(page, "runmenu:run-all")
+        question = panel.locator(".bdhvs-question").filter(has_text="Câu 1: ").first
+        options = question.get_by_role("radio")
+        expect(options.first).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        lab.wait_for_idle_kernel(page, NOTEBOOK.rsplit("/", 1)[1])
+        options.first.click()
+        expect(options.first).to_be_checked()
+        active = panel.locator(".jp-Cell.jp-mod-active")
+        cell_of_question = active.get_attribute("data-windowed-list-index")
+        page.keyboard.press("ArrowDown")
+        expect(options.nth(1)).to_be_checked()
+        expect(options.nth(1)).to_be_focused()
+        page.keyboard.press("ArrowUp")
+        expect(options.first).to_be_checked()
+        assert active.get_attribute("data-windowed-list-index") == cell_of_question
+        expect(question.get_by_role("status")).to_contain_text("Đã lưu")
