@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= demo-output
-# JupyterHub's proxy, from npm, for the hub tests; axe-core, for the accessibility tests.
+# JupyterHub's proxy, from npm, for the hub tests; axe-core, for the accessibility tests;
+# @noble/ed25519, the signature check that `bdhvs credential page` puts into its page.
 PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
+NOBLE := $(VENV)/node/node_modules/@noble/ed25519/index.js
 
 .PHONY: demo test test-fast lint format strip lab clean
 
@@ -26,12 +28,15 @@ $(PROXY):
 $(AXE):
 	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error axe-core@4
 
+$(NOBLE):
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error --save-exact @noble/ed25519@3.2.0
+
 # The whole suite, as CI runs it: browsers, JupyterHub, PostgreSQL, papermill, grading.
-test: $(STAMP) $(PROXY) $(AXE) lint
+test: $(STAMP) $(PROXY) $(AXE) $(NOBLE) lint
 	$(BIN)/python -m pytest -ra -n auto --dist loadgroup --durations=25
 
 # Lint and every test not marked slow (pyproject.toml, tests/conftest.py): under two minutes.
-test-fast: $(STAMP) lint
+test-fast: $(STAMP) $(NOBLE) lint
 	$(BIN)/python -m pytest -ra -m "not slow" -n auto --dist loadgroup
 
 lint: $(STAMP)

@@ -34,6 +34,10 @@ c.TrainingSpawner.port_range = tuple(
 c.ConfigurableHTTPProxy.command = [setting("PROXY", "configurable-http-proxy")]
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 
+# The pages a learner sees before their server opens (login, start-up, a stopped server) speak
+# Vietnamese: JupyterHub's templates with their words replaced.
+c.JupyterHub.template_paths = [str(Path(__file__).resolve().parent / "hub-templates")]
+
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 

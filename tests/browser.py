@@ -58,6 +58,10 @@ CHROMIUM_ARGS = (
     "--no-proxy-server",
 )
 
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 SERVER_START_SECONDS = 90
 # The learner's self-study configuration, as `make lab` and Binder use it.
 SELF_STUDY = Path(__file__).resolve().parents[1] / "deploy" / "jupyter" / "self-study"
@@ -494,8 +498,9 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def chromium_page(width: int = 1280, height: int = 960) -> Iterator[Page]:
-    """A page in a headless Chromium with a fresh profile, closed with its profile on exit."""
+def chromium_page(width: int = 1280, height: int = 960, phone: bool = False) -> Iterator[Page]:
+    """A page in a headless Chromium with a fresh profile, closed with its profile on exit;
+    ``phone`` makes it a phone's browser (its user agent, touch), as servers see one."""
     from playwright.sync_api import sync_playwright
 
     with (
@@ -509,6 +514,7 @@ def chromium_page(width: int = 1280, height: int = 960) -> Iterator[Page]:
             args=list(CHROMIUM_ARGS),
             viewport={"width": width, "height": height},
             locale="vi-VN",
+            **({"user_agent": PHONE_AGENT, "is_mobile": True, "has_touch": True} if phone else {}),
         )
         try:
             context.set_default_timeout(UI_TIMEOUT_MS)

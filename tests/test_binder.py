@@ -63,7 +63,7 @@ def test_binder_opens_the_start_page(binder_env):
     config = binder_env.parent / ".jupyter" / "jupyter_server_config.py"
     self_study = checkout_of(binder_env) / "deploy" / "jupyter" / "self-study"
     assert str(self_study) in config.read_text()
-    assert "curriculum/bat_dau.ipynb" in (self_study / "jupyter_server_config.py").read_text()
+    assert 'default_url = "/bat-dau"' in (self_study / "jupyter_server_config.py").read_text()
     page_config = binder_env.parent / ".jupyter" / "labconfig" / "page_config.json"
     assert "@jupyter/nbgrader:assignment-list" in page_config.read_text()
     assert (checkout_of(binder_env) / "curriculum" / "bat_dau.ipynb").is_file()

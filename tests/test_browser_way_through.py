@@ -174,3 +174,34 @@ def test_browser_in_jupyterlab_the_start_page_opens_the_lesson_and_the_lesson_it
             page.locator(f'.lm-TabBar-tab.jp-mod-current[title*="{assignment_path}"]')
         ).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
         page.screenshot(path=str(ARTIFACTS / "way-through-desktop-assignment.png"))
+
+
+def test_the_learners_landing_opens_voila_on_a_phone_and_jupyterlab_on_a_computer(
+    lab: LearnerLab,
+):
+    import requests
+
+    agents = {
+        "lab/tree": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0",
+        "voila/render": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148",
+    }
+    for front, agent in agents.items():
+        landing = requests.get(
+            f"{lab.url}bat-dau",
+            headers={"User-Agent": agent, "Authorization": f"token {lab.token}"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert landing.status_code == 302, landing.status_code
+        assert landing.headers["Location"] == f"/{front}/{START}"
+    hinted = requests.get(
+        f"{lab.url}bat-dau",
+        headers={"Sec-CH-UA-Mobile": "?1", "Authorization": f"token {lab.token}"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert hinted.headers["Location"] == f"/voila/render/{START}"
+    root = requests.get(
+        f"{lab.url}", headers={"Authorization": f"token {lab.token}"}, allow_redirects=False
+    )
+    assert root.headers["Location"].split("?")[0] == "/bat-dau"

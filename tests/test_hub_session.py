@@ -26,11 +26,13 @@ from nbgrader.api import Gradebook
 from graders.demo.synthetic import solution_text
 from graders.hub.training import course_dir, exchange_dir
 
+from browser import PHONE_AGENT
 from hubkit import Hub, Kernel, UserServer, hub_session
 
 pytestmark = pytest.mark.hub
 
 ASSIGNMENT = "an_toan_so"
+DESKTOP_BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 PATH = f"{ASSIGNMENT}/{NOTEBOOK}"
 ANSWER_FILE = f"{ASSIGNMENT}.answers.json"
@@ -234,7 +236,13 @@ def test_hub_learners_land_on_their_start_page_and_instructors_on_lab(session):
     gv = session.servers[session.instructor]
     landing = hv.get("", allow_redirects=False)
     assert landing.status_code == 302
-    assert urlsplit(landing.headers["Location"]).path.endswith("/lab/tree/curriculum/bat_dau.ipynb")
+    assert urlsplit(landing.headers["Location"]).path.endswith("/bat-dau")
+    for agent, front in ((DESKTOP_BROWSER, "lab/tree"), (PHONE_AGENT, "voila/render")):
+        start = hv.get("bat-dau", allow_redirects=False, headers={"User-Agent": agent})
+        assert start.status_code == 302
+        path = urlsplit(start.headers["Location"]).path
+        assert path == f"/user/{session.clicker}/{front}/curriculum/bat_dau.ipynb", path
+    assert hv.get("voila/render/curriculum/bat_dau.ipynb").status_code == 200
     instructor_landing = gv.get("", allow_redirects=False).headers["Location"]
     assert urlsplit(instructor_landing).path.endswith("/lab")
     # The learner's own copy of the lessons, made at their first start.

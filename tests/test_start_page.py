@@ -8,7 +8,6 @@ home and fetches assignments from nbgrader's exchange. Each test lays out a real
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import shutil
@@ -33,7 +32,7 @@ from curriculum.toolkit.journey import (
 )
 from curriculum.toolkit.progress import record_handin
 
-from conftest import REPO, run_bdhvs
+from conftest import run_bdhvs
 
 ASSIGNMENT = "an_toan_so"
 LINK = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
@@ -236,18 +235,3 @@ def test_on_the_hub_the_assignment_is_fetched_from_the_exchange_when_asked_for(
     # Not released yet: no fetch, no error, and the learner is told.
     shown = page.lesson_next_step("du_lieu", learner / "curriculum" / "modules" / "du_lieu")
     assert "Bài tập chưa được phát" in shown.data
-
-
-def test_the_hub_opens_a_learners_server_on_their_start_page_and_instructors_on_lab():
-    learner_config = (
-        REPO / "deploy" / "jupyter" / "learner" / "jupyter_server_config.py"
-    ).read_text(encoding="utf-8")
-    assert 'default_url = "/lab/tree/curriculum/bat_dau.ipynb"' in learner_config
-    instructor = json.loads(
-        (REPO / "deploy" / "jupyter" / "instructor" / "jupyter_server_config.json").read_text(
-            encoding="utf-8"
-        )
-    )
-    assert instructor["ServerApp"]["default_url"] == "/lab"
-    hub = (REPO / "deploy" / "jupyterhub_config.py").read_text(encoding="utf-8")
-    assert "Spawner.default_url" not in hub  # it would override both roles' own start

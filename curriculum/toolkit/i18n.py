@@ -326,8 +326,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "check.button": {"vi": "Kiểm tra bài", "en": "Check my work"},
     "check.button_help": {
-        "vi": "Lưu bài (Ctrl+S) rồi bấm để chạy các kiểm tra hiển thị",
-        "en": "Save (Ctrl+S), then press to run the visible checks",
+        "vi": "Bấm để xem bạn đã trả lời đủ các câu chưa. Câu viết được xét theo bài đã lưu.",
+        "en": "Press to see whether every question is answered. Written answers count once saved.",
     },
     "check.running": {
         "vi": "Đang kiểm tra bản đã lưu của {name}…",

@@ -133,8 +133,9 @@ def check_button(notebook: str | None = None) -> widgets.VBox:
         icon="check",
         button_style="primary",
         layout=widgets.Layout(width="auto", min_height="44px", flex="0 0 auto"),
+        style={"font_size": "18px"},
     )
-    help_line = widgets.HTML(f"<em>{_text('button_help')}</em>")
+    help_line = widgets.HTML(f'<p style="font-size:16px"><em>{_text("button_help")}</em></p>')
     report = widgets.Output(layout=widgets.Layout(width="100%"))
 
     def on_click(_button: widgets.Button) -> None:

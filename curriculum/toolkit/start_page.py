@@ -144,7 +144,7 @@ def start_page(here: str | Path | None = None) -> widgets.VBox:
         value=chosen_path().id,
         description=_text("path_label"),
         style={"description_width": "initial"},
-        layout=widgets.Layout(min_height="44px", width="100%", max_width="480px"),
+        layout=widgets.Layout(min_height="44px", width="auto", max_width="100%"),
     )
     chooser.add_class(CHOOSER_CLASS)
     listing = widgets.Output()

@@ -1,5 +1,6 @@
 """``bdhvs credential verify``: check a credential; ``bdhvs credential revoke``: withdraw
-credentials and sign the status lists again."""
+credentials and sign the status lists again; ``bdhvs credential page``: the static page that
+checks credentials in a phone's browser."""
 
 from __future__ import annotations
 
@@ -99,6 +100,33 @@ def run_revoke(args: argparse.Namespace) -> None:
         )
 
 
+def run_page(args: argparse.Namespace) -> None:
+    from graders.credentials.fingerprint import VERIFY_PAGE
+    from graders.credentials.verifypage import PUBLISHED, write_verify_page
+
+    out = Path(args.out)
+    summary = write_verify_page(
+        out,
+        [Path(p) for p in args.trust] if args.trust else None,
+        [Path(p) for p in args.status_list],
+        [Path(p) for p in args.publish],
+    )
+    print(f"verification page -> {summary.page}")
+    print(f"  trusts the issuers on its trust lists ({summary.issuers}), and no one else")
+    for url, signed in summary.status_lists.items():
+        print(f"  status list signed {signed}: {url}")
+    if not summary.status_lists:
+        print("  no status list: credentials that can be revoked will show as not checkable")
+    if summary.published:
+        print(f"  {summary.published} credentials published -> {out / PUBLISHED}/")
+    else:
+        print("  no credential published: the page asks for the credential file")
+    print(
+        f"  publish the folder at <home page>/{VERIFY_PAGE}/, where certificates' QR codes "
+        "link; make it again after every revocation"
+    )
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     credential = commands.add_parser("credential", help="check or revoke issued credentials")
     actions = credential.add_subparsers(dest="credential_command", required=True, metavar="ACTION")
@@ -145,3 +173,32 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--key", required=True, metavar="FILE", help="the issuer's key")
     sub.add_argument("--reason", default="revoked by the issuer", help="kept in revoked.json")
     sub.set_defaults(handler=run_revoke)
+    sub = actions.add_parser(
+        "page",
+        help="write the static page that checks credentials in a browser, offline, for "
+        "certificates' QR codes to link to",
+    )
+    sub.add_argument("--out", required=True, metavar="DIR", help="where to write index.html")
+    sub.add_argument(
+        "--trust",
+        action="append",
+        metavar="FILE",
+        help="a trust list the page holds (repeat; default: $BDHVS_TRUST_LIST, else "
+        "~/.config/bdhvs/trust-list.json)",
+    )
+    sub.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a signed status list the page holds, for revocations (repeat)",
+    )
+    sub.add_argument(
+        "--publish",
+        action="append",
+        default=[],
+        metavar="OUTDIR",
+        help="also put the credentials issued into OUTDIR (not revoked) beside the page, so that "
+        "a scanned QR code shows the verdict at once; they are then on the web (repeat)",
+    )
+    sub.set_defaults(handler=run_page)

@@ -1,9 +1,12 @@
 """Printable certificates: one self-contained HTML page per credential, with a QR code.
 
-The page has its CSS inline and the QR code as inline SVG, so it opens and prints offline. The
-QR code carries the credential id, the credential's fingerprint and the issuer's ``did:key``
-(``graders.credentials.fingerprint``); the page also says how to check the credential file, and
-that the issuer must be one the checker trusts.
+The page has its CSS inline and the QR code as inline SVG, so it opens and prints offline, on
+one A4 page, and reflows on a phone. When the issuer has a home page, the QR code links to its
+verification page with the credential's id and fingerprint (:mod:`graders.credentials.fingerprint`),
+and the page says to scan it, or to open that page and pick the credential file; otherwise it
+carries the id, the fingerprint and the issuer's ``did:key`` as text. The page also says how to
+check the credential file with ``bdhvs credential verify``, and that the issuer must be one the
+checker trusts.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from qrcode.image.svg import SvgPathImage
 
 from curriculum.framework import load_framework
 from graders.credentials.badges import COMPETENCE, Award
-from graders.credentials.fingerprint import credential_digest, qr_text
-from graders.credentials.issuer import Issuer
+from graders.credentials.fingerprint import credential_digest, qr_text, verify_link, verify_page
+from graders.credentials.issuer import PLACEHOLDER_HOME_PAGE, Issuer
 
 LABELS = {
     "vi": {
@@ -38,6 +41,10 @@ LABELS = {
         "credential_id": "Mã chứng nhận",
         "fingerprint": "Dấu vân tay (SHA-256)",
         "issuer_key": "Khóa của đơn vị cấp",
+        "scan": "Kiểm tra bằng điện thoại: quét mã QR để mở trang kiểm tra của đơn vị cấp, "
+        "hoặc mở trang {page}, rồi chọn tệp chứng nhận điện tử (.json) đi kèm. Trang cho biết "
+        "tệp có đúng là bản in ở đây, chưa bị sửa, chưa bị thu hồi, và đơn vị cấp có trong danh "
+        "sách tin cậy hay không.",
         "how_to_verify": "Cách kiểm tra: tệp chứng nhận điện tử (.json) đi kèm được ký số. "
         "Lệnh “bdhvs credential verify TỆP --qr 'nội dung mã QR' --trust DANH-SÁCH.json” cho "
         "biết tệp có đúng là bản in ở đây, chưa bị sửa, chưa bị thu hồi, và đơn vị ký có trong "
@@ -61,6 +68,10 @@ LABELS = {
         "credential_id": "Credential id",
         "fingerprint": "Fingerprint (SHA-256)",
         "issuer_key": "Issuer's key",
+        "scan": "To check with a phone: scan the QR code to open the issuer's verification "
+        "page, or open {page}, then pick the accompanying electronic credential (.json). The page "
+        "tells whether the file is the one printed here, unchanged, not revoked, and from an "
+        "issuer on its trust list.",
         "how_to_verify": "How to verify: the accompanying electronic credential (.json) is "
         "digitally signed. The command “bdhvs credential verify FILE --qr 'QR code text' "
         "--trust LIST.json” tells whether the file is the one printed here, unchanged, not "
@@ -104,9 +115,12 @@ def _date(value: str, lang: str) -> str:
 
 
 def certificate_context(
-    credential: dict[str, Any], award: Award, issuer: Issuer, lang: str
+    credential: dict[str, Any], award: Award, issuer: Issuer, lang: str, home: str | None = None
 ) -> dict[str, Any]:
+    """What the template shows; ``home`` is the home page the verification page is published
+    under (none, or the placeholder: the QR code carries text, not a link)."""
     labels = LABELS[lang]
+    has_page = home is not None and home != PLACEHOLDER_HOME_PAGE
     achievement, step = _achievement_lines(award, lang)
     is_competence = award.kind == COMPETENCE
     return {
@@ -122,17 +136,22 @@ def certificate_context(
         "credential_id": credential["id"],
         "fingerprint": credential_digest(credential),
         "issuer_key": credential["issuer"]["id"],
-        "qr": qr_svg(qr_text(credential)),
+        "qr": qr_svg(verify_link(home, credential) if has_page else qr_text(credential)),
+        "page": verify_page(home) if has_page else None,
         "demo": issuer.demo,
     }
 
 
 def render_certificate(
-    credential: dict[str, Any], award: Award, issuer: Issuer, lang: str = "vi"
+    credential: dict[str, Any],
+    award: Award,
+    issuer: Issuer,
+    lang: str = "vi",
+    home: str | None = None,
 ) -> str:
     environment = Environment(
         loader=PackageLoader("graders", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
     )
     template = environment.get_template("certificate.html.j2")
-    return template.render(**certificate_context(credential, award, issuer, lang))
+    return template.render(**certificate_context(credential, award, issuer, lang, home))

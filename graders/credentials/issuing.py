@@ -98,7 +98,7 @@ def issue_credentials(
                 target.write_text(text, encoding="utf-8")
                 page = new_certificates / award.learner / f"{award.stem}.html"
                 page.parent.mkdir(exist_ok=True)
-                page.write_text(render_certificate(credential, award, issuer, lang), "utf-8")
+                page.write_text(render_certificate(credential, award, issuer, lang, home), "utf-8")
                 pages.append(page)
         if pdf:
             _print_pdfs(pages, summary)

@@ -199,7 +199,7 @@ def _check_qr(text: str, verified: VerifiedCredential) -> None:
         content = parse_qr_text(text)
     except ValueError as exc:
         raise CredentialError("MÃ QR KHÔNG ĐÚNG DẠNG của giấy chứng nhận bdhvs", str(exc)) from None
-    printed = (content.credential_id, content.digest, content.issuer)
+    printed = (content.credential_id, content.digest, content.issuer or verified.issuer_id)
     if printed != (verified.id, verified.digest, verified.issuer_id):
         raise CredentialError(
             "KHÔNG KHỚP: mã QR trên giấy chứng nhận chỉ một chứng nhận khác",

@@ -15,10 +15,11 @@ c.LabApp.extension_manager = "readonly"
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 
-# On the training hub (the spawner names the cohort) a learner's server opens on the start page,
-# in the learner's own copy of the lessons, made at their first start.
+# On the training hub (the spawner names the cohort) a learner's server opens on the start page
+# (curriculum.landing: JupyterLab on a computer, Voilà on a phone), in the learner's own copy of
+# the lessons, made at their first start.
 if os.environ.get("BDHVS_COHORT"):
     from curriculum.learner_copy import give_lessons
 
     give_lessons(Path.home())
-    c.ServerApp.default_url = "/lab/tree/curriculum/bat_dau.ipynb"
+    c.ServerApp.default_url = "/bat-dau"

@@ -14,5 +14,9 @@ c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.validate_assignment": False,
     "jupyter_lsp": False,
     "jupyter_server_terminals": False,
+    "curriculum.landing": True,
 }
-c.ServerApp.default_url = "/lab/tree/curriculum/bat_dau.ipynb"
+# The start page, in JupyterLab or on a phone in Voilà (curriculum.landing); ``jupyter lab``
+# takes JupyterLab's own default, so both are set.
+c.ServerApp.default_url = "/bat-dau"
+c.LabApp.default_url = "/bat-dau"

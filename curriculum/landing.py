@@ -1,0 +1,52 @@
+"""A learner's first page: the start page, in JupyterLab on a computer and in Voilà on a phone.
+
+JupyterLab leaves a notebook a few words wide on a phone, and asks for every cell to be run;
+Voilà shows the same start page, lessons and assignments full width and runs them by itself.
+The learner's server sends ``/bat-dau`` to the one that suits the device asking, so the link a
+learner is given, and the hub's landing after login, work on both. It is a Jupyter server
+extension (enabled in ``deploy/jupyter/learner`` and ``deploy/jupyter/self-study``) that imports
+nothing else of the curriculum, because every learner's server loads it when it starts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+START_PAGE = "curriculum/bat_dau.ipynb"
+LANDING = "bat-dau"
+# Browsers on phones and tablets say so: in the client hint, or in the user agent.
+PHONE = re.compile(r"Mobi|Android|iPhone|iPad|iPod", re.IGNORECASE)
+
+
+def is_phone(headers: Any) -> bool:
+    """Whether a request comes from a phone or a tablet, by its headers."""
+    if headers.get("Sec-CH-UA-Mobile") == "?1":
+        return True
+    return bool(PHONE.search(headers.get("User-Agent", "")))
+
+
+def landing_path(phone: bool) -> str:
+    """Where the start page opens, relative to the server's base URL."""
+    return f"voila/render/{START_PAGE}" if phone else f"lab/tree/{START_PAGE}"
+
+
+class LandingHandler(JupyterHandler):
+    """Redirects the learner to the start page in the front end that suits their device."""
+
+    @web.authenticated
+    def get(self) -> None:
+        self.redirect(url_path_join(self.base_url, landing_path(is_phone(self.request.headers))))
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "curriculum.landing"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    route = url_path_join(serverapp.base_url, LANDING)
+    serverapp.web_app.add_handlers(".*$", [(route, LandingHandler)])
