@@ -50,6 +50,9 @@ c.JupyterHub.spawner_class = "graders.hub.training.TrainingSpawner"
 c.TrainingSpawner.hub_root = str(ROOT)
 c.TrainingSpawner.role_config = str(Path(__file__).resolve().parent / "jupyter")
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
+# Fork each server from root's warm process, which has imported the server once (1), or start
+# a fresh Python for each (0): see deploy/README.md, "Many logins at once".
+c.TrainingSpawner.warm_start = setting("WARM_START", "1") == "1"
 c.Spawner.environment = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin"}
 c.Spawner.start_timeout = int(setting("START_TIMEOUT", "60"))
 c.Spawner.http_timeout = int(setting("START_TIMEOUT", "60"))

@@ -33,6 +33,7 @@ ASSIGNMENT = "an_toan_so"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 POLL_SECONDS = 0.5
 ANSWER = "# Bài làm của học viên"
+USAGE_KINDS = ("rss", "pss", "uss", "cpu")
 
 
 @dataclass
@@ -47,6 +48,8 @@ class LoadReport:
     prepare_seconds: float = 0.0
     stop_seconds: float = 0.0
     server_rss_mib: list[float] = field(default_factory=list)
+    server_pss_mib: list[float] = field(default_factory=list)
+    server_uss_mib: list[float] = field(default_factory=list)
     server_cpu_seconds: list[float] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -76,7 +79,10 @@ class LoadReport:
             f"({self.hub_cpu_seconds / max(self.learners, 1):.2f} s per learner)"
         )
         if self.server_rss_mib:
-            lines.append("memory of one learner's server (MiB): " + _spread(self.server_rss_mib))
+            lines.append("memory of one learner's server (MiB):")
+            lines.append("  RSS (counts shared pages in full): " + _spread(self.server_rss_mib))
+            lines.append("  PSS (shared pages split): " + _spread(self.server_pss_mib))
+            lines.append("  USS (pages of its own only): " + _spread(self.server_uss_mib))
             lines.append(
                 "CPU of one learner's server, start to submit (s): "
                 + _spread(self.server_cpu_seconds)
@@ -216,24 +222,30 @@ def count_submissions(hub: Hub, cohort: str, learners: list[str]) -> dict[str, i
     }
 
 
-def _server_usage(learners: list[str]) -> tuple[list[float], list[float]]:
-    """Resident memory (MiB) and CPU time so far (s) of each learner's processes: the server
-    and whatever it started."""
+def _server_usage(learners: list[str]) -> dict[str, list[float]]:
+    """Memory (MiB: RSS, PSS, USS) and CPU time so far (s) of each learner's processes: the
+    server and whatever it started. PSS and USS show what forks of one warm process share."""
     uids = {}
     for name in learners:
         try:
             uids[pwd.getpwnam(name).pw_uid] = name
         except KeyError:
             continue
-    memory: dict[str, float] = {}
-    cpu: dict[str, float] = {}
-    for process in psutil.process_iter(["uids", "memory_info", "cpu_times"]):
+    usage: dict[str, dict[str, float]] = {}
+    for process in psutil.process_iter(["uids", "cpu_times"]):
         info = process.info
-        if info["uids"] and info["uids"].real in uids and info["memory_info"]:
-            name = uids[info["uids"].real]
-            memory[name] = memory.get(name, 0.0) + info["memory_info"].rss / 2**20
-            cpu[name] = cpu.get(name, 0.0) + sum(info["cpu_times"][:2])
-    return list(memory.values()), list(cpu.values())
+        if not info["uids"] or info["uids"].real not in uids:
+            continue
+        try:
+            memory = process.memory_full_info()
+        except psutil.Error:  # ended meanwhile
+            continue
+        totals = usage.setdefault(uids[info["uids"].real], dict.fromkeys(USAGE_KINDS, 0.0))
+        totals["rss"] += memory.rss / 2**20
+        totals["pss"] += memory.pss / 2**20
+        totals["uss"] += memory.uss / 2**20
+        totals["cpu"] += sum(info["cpu_times"][:2])
+    return {kind: [totals[kind] for totals in usage.values()] for kind in USAGE_KINDS}
 
 
 def run_load(hub: Hub, learners: int, timeout: float) -> LoadReport:
@@ -256,7 +268,9 @@ def run_load(hub: Hub, learners: int, timeout: float) -> LoadReport:
             future.result()
         report.wall_seconds = time.monotonic() - began
         report.hub_cpu_seconds = sum(hub_process.cpu_times()[:2]) - cpu_before
-        report.server_rss_mib, report.server_cpu_seconds = _server_usage(names)
+        usage = _server_usage(names)
+        report.server_rss_mib, report.server_pss_mib = usage["rss"], usage["pss"]
+        report.server_uss_mib, report.server_cpu_seconds = usage["uss"], usage["cpu"]
         report.submissions = count_submissions(hub, cohort, names)
         stopping = time.monotonic()
         for future in [pool.submit(person.stop) for person in people]:

@@ -154,7 +154,10 @@ class PortThief:
 @pytest.mark.hub
 def test_hub_learners_reach_only_their_own_server_when_their_ports_are_taken():
     ports = free_range(16)
-    with listening(ports[0]), hub_session(SERVER_PORTS=f"{ports.start}-{ports[-1]}") as hub:
+    # Fresh starts: the thief finds each server's port in its environment in /proc, which a
+    # fork of the warm process does not show (its initial environment is the warm process's).
+    settings = {"SERVER_PORTS": f"{ports.start}-{ports[-1]}", "WARM_START": "0"}
+    with listening(ports[0]), hub_session(**settings) as hub:
         *learners, unlucky = hub.add_cohort(instructors=0, learners=4).learners
         with PortThief({name: 1 for name in learners}) as thief:
             servers = hub.start_servers(learners)  # at once: the hub starts them concurrently

@@ -18,6 +18,7 @@ import os
 import pwd
 import re
 import resource
+import shlex
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ from typing import ClassVar
 
 from jupyterhub.auth import PAMAuthenticator
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Integer, Tuple, Unicode
+from traitlets import Bool, Integer, Tuple, Unicode
+
+from graders.hub.identity import UserIdentity
+from graders.hub.warm import WarmProcess
 
 GROUP_PREFIX = "bdhvs-"
 INSTRUCTOR_SUFFIX = "-gv"
@@ -218,6 +222,10 @@ class TrainingSpawner(LocalProcessSpawner):
 
     Each server's port is leased from the hub's :class:`PortPool` (unless ``port`` is configured)
     and returned to the hub only once the server itself listens on it: see :meth:`start`.
+
+    With ``warm_start`` the server is a fork of the hub's warm process (graders/hub/zygote.py),
+    which imported the server once, instead of a fresh Python: the same identity, limits,
+    arguments and environment, followed by process id (deploy/README.md, "Many logins at once").
     """
 
     hub_root = Unicode("/srv/bdhvs", help="Folder holding courses/ and exchange/").tag(config=True)
@@ -238,8 +246,15 @@ class TrainingSpawner(LocalProcessSpawner):
     port_attempts = Integer(
         3, help="Ports tried by one start when another process takes each one first"
     ).tag(config=True)
+    warm_start = Bool(
+        False,
+        help="Fork each server from a warm process that has imported the server once "
+        "(graders/hub/zygote.py) instead of starting a fresh Python; runs the server of "
+        "jupyterhub-singleuser with the spawner's arguments and environment",
+    ).tag(config=True)
 
     _pools: ClassVar[dict[tuple[int, int], PortPool]] = {}  # one per hub process and range
+    _warm: ClassVar[WarmProcess | None] = None
     _leased_port = 0
 
     def port_pool(self) -> PortPool:
@@ -274,13 +289,12 @@ class TrainingSpawner(LocalProcessSpawner):
         for _ in range(1 if fixed else self.port_attempts):
             if not fixed:
                 self._leased_port = self.port = self.port_pool().lease(self.ip or "127.0.0.1")
-            ip, port = await super().start()
+            ip, port = await self._launch()
             if await self._listening(port):
                 return ip, port
             if port_free(ip, port):
                 raise RuntimeError(
-                    f"the server of {self._log_name} exited with status "
-                    f"{self.proc.returncode} before listening on port {port}"
+                    f"the server of {self._log_name} exited before listening on port {port}"
                 )
             self.log.warning(
                 "Port %i was taken by another process before the server of %s listened on it",
@@ -293,11 +307,32 @@ class TrainingSpawner(LocalProcessSpawner):
             f"the server of {self._log_name} did not start: another process took {tried} first"
         )
 
+    async def _launch(self) -> tuple[str, int]:
+        """Start the server process: a fork of the warm process, or a fresh one."""
+        if not self.warm_start:
+            return await super().start()
+        argv = [*self.cmd, *self.get_args()]
+        self.log.info("Spawning %s from the warm process", shlex.join(argv))
+        self.proc = None
+        self.pid = await self.warm_process().fork(argv, self.get_env(), self.identity())
+        return self.ip or "127.0.0.1", self.port
+
+    def warm_process(self) -> WarmProcess:
+        """The hub's one warm process (one event loop: no lock needed)."""
+        if TrainingSpawner._warm is None:
+            TrainingSpawner._warm = WarmProcess(ready_timeout=self.start_timeout)
+        return TrainingSpawner._warm
+
+    async def _running(self) -> bool:
+        if self.proc is not None:
+            return self.proc.poll() is None
+        return await self._signal(0)  # the warm process reaps its forks: a gone pid is gone
+
     async def _listening(self, port: int) -> bool:
         """Wait until the started process listens on ``port`` (True) or exits (False); the
         hub's ``start_timeout`` bounds the wait. Who listens is read from the kernel's tables
         (milliseconds, on the hub's event loop) only once a bind shows somebody does."""
-        while self.proc.poll() is None:
+        while await self._running():
             if not port_free(self.ip or "127.0.0.1", port) and listens_on(self.pid, port):
                 return True
             await asyncio.sleep(LISTEN_POLL_SECONDS)
@@ -348,10 +383,11 @@ class TrainingSpawner(LocalProcessSpawner):
             args.append(f"--ServerApp.root_dir={course_dir(self.hub_root, cohort)}")
         return args
 
-    def make_preexec_fn(self, name: str) -> Callable[[], None]:
-        become_user = super().make_preexec_fn(name)
+    def identity(self) -> UserIdentity:
+        """Who the server runs as: the user's account, with the limits and the umask of the
+        role, in the course folder (instructors) or the home folder (learners)."""
         cohort, role = self.placement()
-        workdir = course_dir(self.hub_root, cohort) if role == INSTRUCTOR else None
+        workdir = str(course_dir(self.hub_root, cohort)) if role == INSTRUCTOR else None
         # Instructors share their course with the cohort's other instructors (group-writable);
         # the course folder itself is closed to everyone else.
         mask = 0o002 if role == INSTRUCTOR else 0o077
@@ -362,15 +398,9 @@ class TrainingSpawner(LocalProcessSpawner):
         ]
         if self.mem_limit:
             limits.append((resource.RLIMIT_AS, int(self.mem_limit)))
-        niceness = self.niceness
+        return UserIdentity.of(
+            self.user.name, umask=mask, niceness=self.niceness, limits=limits, workdir=workdir
+        )
 
-        def preexec() -> None:
-            for which, value in limits:
-                resource.setrlimit(which, (value, value))
-            os.nice(niceness)
-            os.umask(mask)
-            become_user()
-            if workdir is not None:
-                os.chdir(workdir)
-
-        return preexec
+    def make_preexec_fn(self, name: str) -> Callable[[], None]:
+        return self.identity().apply
