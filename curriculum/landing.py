@@ -11,6 +11,7 @@ nothing else of the curriculum, because every learner's server loads it when it 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.base.handlers import JupyterHandler
@@ -19,6 +20,11 @@ from tornado import web
 
 START_PAGE = "curriculum/bat_dau.ipynb"
 LANDING = "bat-dau"
+FEEDBACK_ROUTE = f"{LANDING}/nhan-xet"
+ASSIGNMENT_ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+FEEDBACK_LIMIT = 16 << 20  # a feedback page is tens of kilobytes
+# The page's own styles and images only: no script runs, nothing is fetched.
+SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 # Browsers on phones and tablets say so: in the client hint, or in the user agent.
 PHONE = re.compile(r"Mobi|Android|iPhone|iPad|iPod", re.IGNORECASE)
 
@@ -43,10 +49,31 @@ class LandingHandler(JupyterHandler):
         self.redirect(url_path_join(self.base_url, landing_path(is_phone(self.request.headers))))
 
 
+class FeedbackHandler(JupyterHandler):
+    """The newest feedback page of one of the learner's assignments, where nbgrader's fetch puts
+    it (``<assignment>/feedback/<time>/*.html`` in the server's folder), shown in a sandbox: it
+    holds the learner's own outputs, which run nothing here."""
+
+    @web.authenticated
+    def get(self, assignment: str) -> None:
+        root = Path(self.settings["server_root_dir"]).expanduser().resolve()
+        pages = sorted((root / assignment / "feedback").glob("*/*.html"))
+        page = pages[-1].resolve() if pages else None
+        if page is None or root not in page.parents or page.stat().st_size > FEEDBACK_LIMIT:
+            raise web.HTTPError(404, "no feedback yet")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header(
+            "Content-Security-Policy",
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+        )
+        self.finish(page.read_bytes())
+
+
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": "curriculum.landing"}]
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     route = url_path_join(serverapp.base_url, LANDING)
-    serverapp.web_app.add_handlers(".*$", [(route, LandingHandler)])
+    feedback = url_path_join(serverapp.base_url, FEEDBACK_ROUTE, f"({ASSIGNMENT_ID})")
+    serverapp.web_app.add_handlers(".*$", [(route, LandingHandler), (feedback, FeedbackHandler)])

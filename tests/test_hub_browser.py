@@ -5,7 +5,9 @@ the instructor has built and released one assignment. The learner has a password
 logged in, so their server starts cold. Chromium at phone size, with a phone's user agent, logs
 in, lands on the start page in Voilà, taps the released assignment, answers a question and taps
 "Nộp bài"; the submission is then in nbgrader's exchange with the tapped answer. The taps are
-counted and the test fails if they grow. Screenshots go to test-artifacts/hub-*.png.
+counted and the test fails if they grow. Once the instructor has graded the cohort and released
+the feedback, the start page links to it, and it reads on the phone in Vietnamese. Screenshots
+go to test-artifacts/hub-*.png.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from browser import (
     require_browser_support,
 )
 from conftest import REPO
-from hubkit import Hub, hub_session
+from hubkit import Hub, UserServer, hub_session
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
 
@@ -47,6 +49,8 @@ BDHVS = str(Path(sys.executable).parent / "bdhvs")
 class Classroom:
     hub: Hub
     cohort: str
+    instructor: str
+    desk: UserServer
     learner: str
     password: str
 
@@ -65,10 +69,10 @@ def classroom() -> Iterator[Classroom]:
         desk.ok("POST", f"formgrader/api/assignment/{ASSIGNMENT}/release")
         password = secrets.token_urlsafe(12)
         subprocess.run(["chpasswd"], input=f"{learner}:{password}\n", text=True, check=True)
-        yield Classroom(hub, people.cohort, learner, password)
+        yield Classroom(hub, people.cohort, instructor, desk, learner, password)
 
 
-def test_hub_a_learner_on_a_phone_logs_in_and_submits_an_assignment_in_six_taps(classroom):
+def test_hub_a_learner_on_a_phone_submits_in_six_taps_and_later_reads_the_feedback(classroom):
     from playwright.sync_api import expect
 
     hub, learner = classroom.hub, classroom.learner
@@ -124,8 +128,38 @@ def test_hub_a_learner_on_a_phone_logs_in_and_submits_an_assignment_in_six_taps(
         submitted.scroll_into_view_if_needed()
         work.screenshot(path=str(ARTIFACTS / "hub-phone-submitted.png"))
 
-    assert taps <= HUB_STEPS, f"login to submitted took {taps} taps, more than {HUB_STEPS}"
-    inbound = exchange_dir(hub.root) / classroom.cohort / "inbound"
-    (submission,) = [p for p in inbound.iterdir() if p.name.startswith(f"{learner}+{ASSIGNMENT}+")]
-    answers = json.loads((submission / f"{ASSIGNMENT}.answers.json").read_text(encoding="utf-8"))
-    assert answers["answers"]["cau_1"]["value"] == "B"
+        assert taps <= HUB_STEPS, f"login to submitted took {taps} taps, more than {HUB_STEPS}"
+        inbound = exchange_dir(hub.root) / classroom.cohort / "inbound"
+        (submission,) = [p for p in inbound.iterdir() if p.name.startswith(f"{learner}+")]
+        answers = (submission / f"{ASSIGNMENT}.answers.json").read_text(encoding="utf-8")
+        assert json.loads(answers)["answers"]["cau_1"]["value"] == "B"
+
+        # The instructor grades the cohort and gives the feedback back, as in class.
+        give_feedback(classroom)
+        page.reload()
+        card = page.locator("li").filter(has_text=re.compile("An toàn số"))
+        to_feedback = card.get_by_role("link", name="Xem nhận xét")
+        expect(to_feedback).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        expect(card).to_contain_text("Đã nộp bài")
+        with page.context.expect_page() as opened:
+            to_feedback.tap()
+        feedback = opened.value
+        expect(feedback.locator("h1.bdhvs-total")).to_contain_text(
+            re.compile(r"[\d,]+ / [\d,]+ điểm")
+        )
+        expect(feedback.get_by_text(re.compile("^Câu 1:")).first).to_be_visible()
+        feedback.screenshot(path=str(ARTIFACTS / "hub-phone-feedback.png"))
+        assert feedback.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def give_feedback(classroom: Classroom) -> None:
+    """Collect, grade with bdhvs, generate and release the feedback: the instructor's steps."""
+    desk, hub = classroom.desk, classroom.hub
+    desk.ok("POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect")
+    course = course_dir(hub.root, classroom.cohort)
+    graded = hub.run_as(
+        classroom.instructor, [BDHVS, "grade", "--course", str(course), ASSIGNMENT, "--quiet"]
+    )
+    assert graded.returncode == 0, graded.stderr
+    desk.ok("POST", f"formgrader/api/assignment/{ASSIGNMENT}/generate_feedback")
+    desk.ok("POST", f"formgrader/api/assignment/{ASSIGNMENT}/release_feedback")

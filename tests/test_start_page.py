@@ -235,3 +235,22 @@ def test_on_the_hub_the_assignment_is_fetched_from_the_exchange_when_asked_for(
     # Not released yet: no fetch, no error, and the learner is told.
     shown = page.lesson_next_step("du_lieu", learner / "curriculum" / "modules" / "du_lieu")
     assert "Bài tập chưa được phát" in shown.data
+
+
+def test_feedback_received_shows_as_one_link_to_the_newest_page(
+    binder: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/hv1/")
+    folder = binder / "bai_tap" / ASSIGNMENT
+    for stamp in ("2026-11-01 08:00:00.000000 UTC", "2026-11-02 08:00:00.000000 UTC"):
+        received = folder / "feedback" / stamp / f"{ASSIGNMENT}.html"
+        received.parent.mkdir(parents=True)
+        received.write_text(f"<p>{stamp}</p>", encoding="utf-8")
+    start = binder / "curriculum"
+    (step,) = [s for s in journey(start) if s.module.id == ASSIGNMENT]
+    assert step.feedback is None  # not handed in from here: nothing to read yet
+    record_handin(ASSIGNMENT)
+    (step,) = [s for s in journey(start) if s.module.id == ASSIGNMENT]
+    assert step.feedback is not None and "2026-11-02" in step.feedback.parent.name
+    found = links(page._journey_html(journey(start), start))
+    assert found["Xem nhận xét"] == f"/user/hv1/bat-dau/nhan-xet/{ASSIGNMENT}"

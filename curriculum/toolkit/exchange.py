@@ -14,7 +14,14 @@ from typing import Any
 
 COHORT, EXCHANGE = "BDHVS_COHORT", "BDHVS_EXCHANGE"
 
-__all__ = ["COHORT", "EXCHANGE", "exchange_course", "fetch_from_exchange", "submit_to_exchange"]
+__all__ = [
+    "COHORT",
+    "EXCHANGE",
+    "exchange_course",
+    "fetch_feedback_from_exchange",
+    "fetch_from_exchange",
+    "submit_to_exchange",
+]
 
 
 def exchange_course() -> str | None:
@@ -54,3 +61,9 @@ def fetch_from_exchange(assignment: str, course: str, home: Path) -> Path | None
         return None
     _exchange_step("FetchAssignment", course, assignment, home).start()
     return home / assignment
+
+
+def fetch_feedback_from_exchange(assignment: str, course: str, home: Path) -> None:
+    """Fetch the feedback released for the learner's submissions of ``assignment`` into
+    ``home/<assignment>/feedback/<time>/``, as nbgrader's assignment list does."""
+    _exchange_step("FetchFeedback", course, assignment, home).start()

@@ -16,6 +16,7 @@ self-check without a hand-in is "checked". Nothing here is a grade: grades come 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -26,7 +27,11 @@ from curriculum.framework import LearningPath, load_framework
 from curriculum.learner_copy import START_PAGE
 from curriculum.modules import Module, load_modules
 from curriculum.toolkit.answers import SUFFIX
-from curriculum.toolkit.exchange import exchange_course, fetch_from_exchange
+from curriculum.toolkit.exchange import (
+    exchange_course,
+    fetch_feedback_from_exchange,
+    fetch_from_exchange,
+)
 from curriculum.toolkit.progress import handins, latest_checks, store_path
 
 __all__ = [
@@ -36,6 +41,7 @@ __all__ = [
     "chosen_path",
     "choose_path",
     "find_assignment",
+    "find_feedback",
     "find_start_page",
     "journey",
     "next_step",
@@ -59,6 +65,7 @@ class ModuleStep:
     lesson: Path | None
     assignment: Path | None
     state: str
+    feedback: Path | None = None
 
     @property
     def done(self) -> bool:
@@ -171,8 +178,25 @@ def journey(start: Path, path: LearningPath | None = None, fetch: bool = True) -
             state = STARTED
         else:
             state = NOT_STARTED
-        steps.append(ModuleStep(number, module, _find_lesson(module, start), assignment, state))
+        feedback = find_feedback(assignment, fetch=fetch) if state == HANDED_IN else None
+        lesson = _find_lesson(module, start)
+        steps.append(ModuleStep(number, module, lesson, assignment, state, feedback))
     return steps
+
+
+def find_feedback(notebook: Path | None, fetch: bool = True) -> Path | None:
+    """The newest feedback page the learner received for the assignment of ``notebook``
+    (``<folder>/feedback/<time>/<notebook>.html``, where nbgrader puts it); on the hub, feedback
+    released since is fetched first (unless ``fetch`` is false)."""
+    if notebook is None:
+        return None
+    course = exchange_course()
+    if fetch and course is not None:
+        # None released yet, or the exchange is away: the start page then shows no link.
+        with contextlib.suppress(Exception):
+            fetch_feedback_from_exchange(notebook.parent.name, course, notebook.parent.parent)
+    pages = sorted(notebook.parent.glob(f"feedback/*/{notebook.stem}.html"))
+    return pages[-1] if pages else None
 
 
 def _has_answers(notebook: Path, assignment: str) -> bool:

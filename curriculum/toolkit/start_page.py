@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from curriculum.framework import load_framework
+from curriculum.landing import FEEDBACK_ROUTE
 from curriculum.modules import load_modules
 from curriculum.toolkit.i18n import catalogue, get_language
 from curriculum.toolkit.journey import (
@@ -64,6 +65,7 @@ _text = catalogue(
             "en": "Do the assignment: {title}",
         },
         "back_to_start": {"vi": "Về trang bắt đầu", "en": "Back to the start page"},
+        "feedback": {"vi": "Xem nhận xét", "en": "Read the feedback"},
     },
 )
 
@@ -86,6 +88,14 @@ def link_button(href: str, label: str, primary: bool = False) -> str:
     return f'<a href="{html.escape(href)}" style="{_BUTTON}{colours}">{html.escape(label)}</a>'
 
 
+def feedback_address(assignment: str) -> str:
+    """The learner's newest feedback on ``assignment``, served by their own server
+    (:mod:`curriculum.landing`): an address from the server's root, which JupyterLab opens in a
+    browser tab of its own and Voilà like any link."""
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    return f"{prefix.rstrip('/')}/{FEEDBACK_ROUTE}/{assignment}"
+
+
 def _href(target: Path, here: Path) -> str:
     return Path(os.path.relpath(target, here)).as_posix()
 
@@ -99,6 +109,8 @@ def _card(step: ModuleStep, here: Path, is_next: bool) -> str:
         links.append(link_button(_href(step.lesson, here), _text("lesson"), primary=is_next))
     if step.assignment is not None:
         links.append(link_button(_href(step.assignment, here), _text("assignment")))
+    if step.feedback is not None:
+        links.append(link_button(feedback_address(step.module.assignment), _text("feedback")))
     else:
         links.append(f'<p style="font-size:16px">{html.escape(_text("not_released"))}</p>')
     marker = ""

@@ -67,13 +67,18 @@ c.GenerateFeedback.preprocessors = [
 
 # Every change of a grade by hand (formgrader, nbgrader's API) is kept, with who changed it,
 # in the gradebook's table bdhvs_grade_audit (docs/integrity.md).
+# The feedback page itself is in Vietnamese, fits a phone, fetches nothing from the internet and
+# leaves out the code a learner never saw (graders/course/feedback_templates).
 try:
+    from graders.course.feedback import FEEDBACK_TEMPLATE, feedback_template_dirs
     from graders.integrity.audit import install_audit
 except ImportError:
     import sys
 
     print("bdhvs not installed: grade changes are kept without author", file=sys.stderr)
 else:
+    c.HTMLExporter.template_name = FEEDBACK_TEMPLATE
+    c.HTMLExporter.extra_template_basedirs = feedback_template_dirs()
     install_audit()
 """
 

@@ -15,6 +15,8 @@ they are, every learner would receive the hidden tests, and where several attemp
   the check that failed if the learner can read that message in the cell's visible code. Of
   what the cell printed, only lines the visible code holds are kept: nothing a hidden test
   computed, printed or quoted gets through;
+- each graded cell is named by its question's heading (``Câu 3: …``), which the learner's page
+  (``feedback_templates/``, in Vietnamese) shows instead of nbgrader's grade ids;
 - any other output that quotes a line of a hidden test (an answer cell that printed the shell's
   input history) is withheld. Only a verbatim quote can be recognised here: keeping hidden tests
   out of reach of learner code that would encode them is grading's part (docs/grading.md).
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
@@ -33,12 +36,23 @@ from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPr
 from traitlets import List
 from traitlets.config import Config
 
+from graders.course.questions import cell_labels
+
+# The name nbgrader gives its own feedback page, which formgrader's "generate feedback" asks for
+# whatever is configured: the course's folder of templates, searched first, holds ours by it.
+FEEDBACK_TEMPLATE = "feedback"
 WITHHELD_CELL = "# (Nội dung ô này được ẩn: ô có vùng kiểm tra ẩn hoặc đáp án không đọc được.)"
 WITHHELD_OUTPUT = "(Kết quả này được ẩn vì có chép nội dung của bài kiểm tra ẩn.)"
 # A hidden line shorter than this (a closing bracket, ``else:``) is common in any output and
 # says nothing about a test.
 MIN_QUOTED = 12
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def feedback_template_dirs() -> list[str]:
+    """Where nbconvert finds the learner's feedback page (:data:`FEEDBACK_TEMPLATE`): ours,
+    in Vietnamese, in place of nbgrader's English one."""
+    return [str(Path(__file__).resolve().parent / "feedback_templates")]
 
 
 class LearnerFeedback(NbGraderPreprocessor):
@@ -65,6 +79,11 @@ class LearnerFeedback(NbGraderPreprocessor):
                 cell.outputs = _verdict(cell)
             else:
                 cell.outputs = [_unless_quoting(output, hidden) for output in cell.outputs]
+        labels = cell_labels(nb.cells)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in labels:
+                cell.metadata.setdefault("bdhvs", {})["question"] = labels[grade_id]
         return nb, resources
 
 
