@@ -377,18 +377,23 @@ def test_integrity_command_rejects_an_unknown_assignment(cohort):
 
 def test_report_has_an_integrity_section_in_both_languages(cohort, tmp_path):
     with Gradebook(cohort.db_url) as gradebook:
+        # hv_d's written answer scored once, as grading does; hv_e's scored, then changed
+        gradebook.find_grade("cau_10_bai_viet", REAL, REAL, "hv_d").manual_score = 2.0
         row = gradebook.find_grade("cau_10_bai_viet", REAL, REAL, "hv_e")
         row.manual_score = 1.0
         gradebook.db.commit()
+        row.manual_score = 3.0
+        gradebook.db.commit()
     html = write_report(cohort, tmp_path / "vi.html").read_text(encoding="utf-8")
-    section = html[html.index('id="integrity"') :]
+    section = html[html.index('id="integrity"') : html.index('id="learner-data"')]
     near = section[: section.index("Hoàn thành nhanh bất thường")]
     (row,) = [line for line in near.splitlines() if "hv_a, hv_b" in line]
-    assert all(item in row for item in ("cau_7_dap_an", "cau_8_dap_an", "cau_10_bai_viet"))
+    assert all(f"Câu {n}:" in row for n in (7, 8, 10)) and "cau_" not in row
     assert "hv_c" not in near and "built-in method" not in near
     assert "hv_nhanh" in section[section.index("Hoàn thành nhanh bất thường") :]
-    changes = section[section.index("Điểm sửa bằng tay") :]
-    assert "hv_e" in changes and "điểm chấm tay – → 1" in changes
+    changes = section[section.index("Điểm bị sửa sau khi chấm") :]
+    assert "hv_e" in changes and "điểm chấm tay 1 → 3" in changes
+    assert "hv_d" not in changes and "– → 1" not in changes
     english = write_report(cohort, tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
     assert "Integrity" in english and "Near-identical submissions" in english
 

@@ -295,19 +295,19 @@ def test_a_folder_without_its_completion_file_is_never_read_as_complete(course_c
     assert json.loads((out / COMPLETE).read_text())["learners"] == LEARNERS
 
 
-def test_report_lists_are_cut_and_say_so_while_summaries_cover_everyone(
-    sqlite_bench, tmp_path, monkeypatch
-):
-    from graders.report import page as report
+def test_report_carries_every_learner_as_data_and_lays_out_none_of_them(sqlite_bench, tmp_path):
+    """The learner table of a national cohort is JSON the page shows 50 rows at a time, not
+    one HTML row per learner; the summaries cover everyone."""
+    from graders.report.page import write_report
 
     base, result = sqlite_bench
     assert result.returncode == 0, result.stderr[-2000:]
-    monkeypatch.setattr(report, "LIST_ROWS", 50)
-    path = report.write_report(Course.open(base / "course"), tmp_path / "r.html", lang="en")
+    path = write_report(Course.open(base / "course"), tmp_path / "r.html", lang="en")
     html = path.read_text(encoding="utf-8")
-    assert f"Showing 50 of {LEARNERS} rows; every learner is in records.csv." in html
     assert f"<strong>{LEARNERS}</strong>Learners" in html
-    assert html.count("<tr><td>hv") <= 3 * 50
+    data = html.split('id="learner-data">', 1)[1].split("</script>", 1)[0]
+    assert len(json.loads(data)["rows"]) == LEARNERS
+    assert html.count("<tr><td>hv") == 0
 
 
 def test_a_learner_id_that_is_not_a_pseudonymous_id_is_refused_by_name(course_copy, tmp_path):

@@ -15,12 +15,35 @@ def external_references(html: str) -> list[str]:
     return re.findall(r'(?:src|href)="(https?:[^"]*)"', html)
 
 
-def test_report_is_one_offline_file_with_plots(graded_course, tmp_path):
+def charts(html: str) -> list[str]:
+    """The opening tag of every inline SVG chart."""
+    return re.findall(r"<svg\b[^>]*>", html)
+
+
+def test_report_is_one_offline_file_with_scalable_charts(graded_course, tmp_path):
     path = write_report(graded_course, tmp_path / "report.html")
     html = path.read_text(encoding="utf-8")
-    assert external_references(html) == []
-    assert html.count('src="data:image/png;base64,') >= 3
+    assert external_references(html) == [] and "<img" not in html and "<link" not in html
     assert "Báo cáo lớp học" in html and "perfect" in html and "blank" in html
+    opened = charts(html)
+    assert len(opened) >= 3
+    for tag in opened:
+        # no size of its own: the chart takes the column's width; a title and description
+        # (role="img") say what it shows, and its data is a table in a fold beside it
+        assert re.search(r'viewBox="0 0 \d+ \d+"', tag), tag
+        assert not re.search(r"\s(width|height)=", tag), tag
+        assert 'role="img"' in tag and "aria-labelledby=" in tag, tag
+    assert html.count("<title id=") == len(opened) and html.count("<desc id=") == len(opened)
+    assert html.count("Xem số liệu của biểu đồ") == len(opened)
+
+
+def test_report_title_is_the_course_name_given(graded_course, tmp_path):
+    out = tmp_path / "r.html"
+    args = ("report", "--course", str(graded_course.root), "--out", str(out))
+    result = run_bdhvs(*args, "--title", "Lớp bồi dưỡng kỹ năng số xã An Bình")
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<h1>Lớp bồi dưỡng kỹ năng số xã An Bình</h1>" in html
 
 
 def test_report_recommends_modules_for_each_learners_gaps(graded_course):
@@ -44,6 +67,48 @@ def test_report_speaks_english_on_request(graded_course, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Cohort report" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+#: What grading writes for a technician, in English; the report says it in Vietnamese.
+ENGLISH = ("not valid JSON", "deleted graded cells", "could not", "restored for grading", "Learner")
+
+
+def visible(html: str) -> str:
+    """The page's text a reader sees, folds opened: no script, no technician's English detail."""
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    html = re.sub(r'<ul lang="en">.*?</ul>', "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_demo_report_answers_first_then_folds_details_in_vietnamese(demo):
+    """Units against their targets, who needs help and the weakest competences come first;
+    the learner table, the questions (by their text), grading problems and integrity fold
+    away; every message is Vietnamese; hand-scored written answers are not findings."""
+    from graders.course.directory import Course
+    from graders.course.roster import read_roster
+    from graders.integrity.audit import manual_changes
+
+    out, result = demo
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    course = Course.open(out / "course")
+    order = [html.index(f'id="{name}"') for name in ("summary", "details", "learners", "items")]
+    assert order == sorted(order) and html.index('id="integrity"') > order[-1]
+    summary = html[order[0] : order[1]]
+    units = {unit for unit in read_roster(course.roster_path).values() if unit}
+    assert units and all(unit in summary for unit in units)
+    assert "Chỉ tiêu đến hạn" in summary and "Năng lực yếu nhất" in summary
+    for fold in ("learners", "items", "problems", "integrity"):
+        assert f'<details id="{fold}"><summary>' in html, fold
+    items = html[html.index('id="items"') : html.index('id="problems"')]
+    assert "Câu 1: Chọn cách đặt mật khẩu" in items and "_kiem_tra" not in items
+    assert manual_changes(course.db_url), "the demo's instructor scores written answers"
+    integrity = html[html.index('id="integrity"') : html.index('id="learner-data"')]
+    changes = integrity[integrity.index("Điểm bị sửa sau khi chấm") :]
+    assert "Không có." in changes and "<td>" not in changes
+    text = visible(html)
+    assert [word for word in ENGLISH if word in text] == []
+    assert "docs/" not in text and ".json" not in text and "Tệp bài làm bị hỏng" in text
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +247,9 @@ def test_demo_exports_and_signs_credentials_with_a_demo_key_it_says_is_one(demo)
 @pytest.mark.browser
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_browser_report_and_certificate_fit_the_screen_and_pass_axe(demo, size):
-    """What a manager and a learner open, as they see it: nothing wider than the screen and no
-    critical or serious accessibility violation (axe-core); screenshots in test-artifacts/."""
+    """What a manager and a learner open, as they see it: nothing wider than the screen, with
+    every fold open too; chart labels at least 12 px; the learner table shows one page of rows;
+    no critical or serious accessibility violation (axe-core); screenshots in test-artifacts/."""
     from browser import axe_violations, chromium_page, require_browser_support
 
     require_browser_support()
@@ -201,4 +267,26 @@ def test_browser_report_and_certificate_fit_the_screen_and_pass_axe(demo, size):
             if wide > width:
                 problems.append(f"{name}: {wide}px wide on a {width}px screen")
             problems += [f"{name}: {line}" for line in axe_violations(page)]
+        page.goto((out / "report.html").as_uri())
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.screenshot(path=str(artifacts / f"report-open-{size}.png"), full_page=True)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            problems.append(f"report, folds open: {wide}px wide on a {width}px screen")
+        smallest = page.evaluate(SMALLEST_CHART_TEXT)
+        if smallest < 12:
+            problems.append(f"report: chart text {smallest:.1f}px high")
+        rows = page.locator("#learner-table tbody tr").count()
+        if not 0 < rows <= 50:
+            problems.append(f"report: {rows} learner rows laid out")
+        problems += [f"report, folds open: {line}" for line in axe_violations(page)]
     assert problems == [], "\n".join(problems)
+
+
+#: The smallest chart text as drawn, in CSS px: its size in the view box times the scale.
+SMALLEST_CHART_TEXT = """
+Math.min(...[...document.querySelectorAll("svg.chart")].flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll("text")].map(t => Number(t.getAttribute("font-size")) * scale);
+}))
+"""

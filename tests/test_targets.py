@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import copy
-import struct
+import re
 from datetime import date
 
 import jsonschema
@@ -63,10 +62,11 @@ def cohort() -> tuple[list[dict], dict[str, str]]:
     return records, {"c0": "citizens", "c1": "citizens"}
 
 
-def png_height(uri: str) -> int:
-    data = base64.b64decode(uri.removeprefix("data:image/png;base64,"))
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">I", data[20:24])[0]
+def svg_height(chart) -> float:
+    """The height of a chart's view box; a chart has no fixed size, so it scales to the page."""
+    opening = chart.svg[: chart.svg.index(">")]
+    assert "width=" not in opening.replace("stroke-width", "")
+    return float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', opening)[1])
 
 
 def test_targets_data_validates_and_dates_every_target_group():
@@ -143,7 +143,7 @@ def test_the_plot_stays_readable_with_dozens_of_units():
     few = progress_section(records[:9], {}, "officials", "vi", date(2026, 3, 1))
     many = progress_section(records, {}, "officials", "vi", date(2026, 3, 1))
     assert len(many["table"]) == 40 and all(row["below"] for row in many["table"])
-    assert png_height(many["figures"][0]) > 4 * png_height(few["figures"][0])
+    assert svg_height(many["charts"][0]) > 4 * svg_height(few["charts"][0])
 
 
 def test_roster_path_column_is_optional_and_an_unknown_path_is_named(tmp_path):
@@ -171,7 +171,7 @@ def test_report_shows_units_below_target_with_offline_plots(tmp_path):
     html = render_report(context)
     assert html.count('class="below"') == 2
     assert "Progress to targets" in html
-    figures = context["progress"]["figures"]
-    assert len(figures) == 2 and all(png_height(f) > 100 for f in figures)
-    assert all(f'src="{f}"' in html for f in figures)
+    charts = context["progress"]["charts"] + context["progress"]["timelines"]
+    assert len(charts) == 3 and all(svg_height(c) > 100 for c in charts)  # units; two groups
+    assert all(c.svg in html for c in charts)
     assert "http://" not in html and "https://" not in html

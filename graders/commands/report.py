@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> None:
         lang=args.lang,
         policy=rollup_policy(args),
         default_path=args.path,
+        title=args.title,
         jobs=jobs(args),
         progress=None,
     )
@@ -40,6 +41,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     with_db(sub)
     sub.add_argument("--out", required=True, metavar="FILE.html")
     sub.add_argument("--lang", choices=("vi", "en"), default="vi")
+    sub.add_argument(
+        "--title", help="the course's name, the report's title (default: the course folder's name)"
+    )
     with_rollup(sub)
     sub.add_argument(
         "--path",

@@ -44,6 +44,9 @@ from graders.grading.grade import grade
 from graders.integrity.findings import check_integrity
 from graders.report.page import write_report
 
+# The demo's course is a made-up cohort: its report says so in its title.
+DEMO_TITLE = "Lớp minh họa Bình dân học vụ số (dữ liệu tổng hợp)"
+
 
 def prepare_output(out: Path) -> None:
     if out.exists() and any(out.iterdir()):
@@ -83,7 +86,7 @@ def run_demo(
         course, out, home=home_page(None, issuer), issuer=issuer, jobs=default_jobs(), pdf=pdf
     )
     learners = outputs.written.learners
-    report = write_report(course, out / "report.html")
+    report = write_report(course, out / "report.html", title=DEMO_TITLE)
     verdict = compare(observed, check_integrity(course))
     opener = f"python3 -m webbrowser {shlex.quote(report.as_uri())}"
     ending = [

@@ -1,20 +1,36 @@
-"""The "Integrity" section of the cohort report: what ``bdhvs integrity`` finds, in vi or en."""
+"""The "Integrity" section of the cohort report: what ``bdhvs integrity`` finds that a reader
+must look into, in vi or en.
+
+``bdhvs integrity`` lists every recorded change of a grade made by hand. Most are ordinary
+grading: an instructor scoring a written answer that only a person can score. The report lists a
+change only when it is not that, so that real leads are not buried under a cohort's essays:
+
+- a manual score on a cell the autograder scores (an override of the tests' verdict);
+- a manual score that replaces or removes one already given (a grade changed after grading);
+- any change of extra credit (points beyond the question's maximum).
+
+The first manual score of a cell that needs manual grading (``manual`` in the assignment's
+sources: a written answer or a task) is normal grading and is not listed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from graders.course.directory import Course
 from graders.integrity.audit import ManualChange
 from graders.integrity.findings import check_integrity
 from graders.integrity.timing import duration_text
+from graders.report.questions import Key, question_of
 
 LABELS = {
     "vi": {
         "heading": "Liêm chính",
-        "help": "Những điều người kiểm tra cần xem: bài làm gần như giống hệt nhau trong lớp, "
-        "bài hoàn thành nhanh bất thường và điểm được sửa bằng tay (xem docs/integrity.md). "
-        "Đây là dấu hiệu cần xem lại, chưa phải kết luận.",
+        "help": "Những điều cần xem lại: bài làm gần như giống hệt nhau trong lớp, bài hoàn "
+        "thành nhanh bất thường và điểm bị sửa sau khi chấm. Giảng viên chấm câu tự luận lần "
+        "đầu là việc chấm bình thường nên không nằm ở đây. Đây là dấu hiệu cần xem lại, chưa "
+        "phải kết luận.",
         "near": "Bài làm gần như giống hệt nhau",
         "assignment": "Bài",
         "learners": "Học viên",
@@ -28,7 +44,7 @@ LABELS = {
         "from_answers": "từ câu trả lời đầu tiên đến khi nộp",
         "from_release": "từ khi phát bài đến khi nộp",
         "inconsistent": "bắt đầu sau khi nộp: thời gian không khớp",
-        "changes": "Điểm sửa bằng tay",
+        "changes": "Điểm bị sửa sau khi chấm",
         "when": "Thời điểm (UTC)",
         "item": "Câu",
         "change": "Thay đổi",
@@ -40,9 +56,10 @@ LABELS = {
     },
     "en": {
         "heading": "Integrity",
-        "help": "What an auditor would want to see: near-identical submissions within the "
-        "cohort, implausibly fast completions and grades changed by hand (see "
-        "docs/integrity.md). These are leads to review, not verdicts.",
+        "help": "What to look into: near-identical submissions within the cohort, implausibly "
+        "fast completions and grades changed after grading. An instructor scoring a written "
+        "answer for the first time is ordinary grading and is not listed. These are leads to "
+        "review, not verdicts.",
         "near": "Near-identical submissions",
         "assignment": "Assignment",
         "learners": "Learners",
@@ -56,7 +73,7 @@ LABELS = {
         "from_answers": "from the first answer to submission",
         "from_release": "from the release to submission",
         "inconsistent": "started after submitting: the times disagree",
-        "changes": "Grades changed by hand",
+        "changes": "Grades changed after grading",
         "when": "When (UTC)",
         "item": "Item",
         "change": "Change",
@@ -84,9 +101,22 @@ def _change_text(change: ManualChange, t: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
-def integrity_section(course: Course, lang: str) -> dict[str, Any]:
+def is_finding(change: ManualChange, hand_graded: Collection[Key]) -> bool:
+    """Whether a recorded change is a lead rather than the first scoring of a cell that needs a
+    person (see the module's docstring)."""
+    if change.old_extra_credit != change.new_extra_credit:
+        return True
+    cell = (change.assignment or "", change.notebook or "", change.cell or "")
+    first = change.old_manual_score is None and change.new_manual_score is not None
+    return not (first and cell in hand_graded)
+
+
+def integrity_section(
+    course: Course, lang: str, hand_graded: Collection[Key], labels: dict[Key, str]
+) -> dict[str, Any]:
     """Rows for the template: near-identical groups (their highest pair similarity and the
-    items they share), fast completions, manual changes."""
+    questions they share), fast completions, and the changes that are findings; questions are
+    named by ``labels``, the cells of ``hand_graded`` need a person to score them."""
     t = LABELS[lang]
     findings = check_integrity(course)
     near, fast = [], []
@@ -98,7 +128,11 @@ def integrity_section(course: Course, lang: str) -> dict[str, Any]:
                     "assignment": result.assignment,
                     "learners": ", ".join(group.learners),
                     "score": f"{100 * group.score:.0f}%",
-                    "shared": ", ".join(key.split("/", 1)[-1] for key in sorted(keys)),
+                    "shared": "; ".join(
+                        dict.fromkeys(
+                            question_of(labels, result.assignment, k) for k in sorted(keys)
+                        )
+                    ),
                 }
             )
         for flagged in result.fast:
@@ -120,10 +154,13 @@ def integrity_section(course: Course, lang: str) -> dict[str, Any]:
             "when": change.changed_at.replace("T", " ").rstrip("Z")[:19],
             "learner": change.learner,
             "assignment": change.assignment,
-            "item": change.cell,
+            "item": question_of(
+                labels, change.assignment or "", f"{change.notebook}/{change.cell}"
+            ),
             "change": _change_text(change, t),
             "who": change.actor or t["unknown"],
         }
         for change in findings.changes
+        if is_finding(change, hand_graded)
     ]
     return {"t": t, "near": near, "fast": fast, "changes": changes}

@@ -5,7 +5,8 @@ one, the report's default group; the group's learning path decides whether the l
 completed. For every unit and group the report shows the share who completed against two of
 the group's dated targets (``curriculum/framework/targets.json``): the one *due* on the report
 date (the latest deadline already reached), which decides whether the unit is below target, and
-the *next* one. Completion dates in the records give the progress over time.
+the *next* one. Completion dates in the records give the progress over time, drawn against the
+group's dated targets.
 """
 
 from __future__ import annotations
@@ -17,19 +18,22 @@ from datetime import date, datetime
 from typing import Any
 
 from curriculum.framework import Target, load_framework, load_targets
-from graders.report import plots
+from graders.report import svg
 
 LABELS = {
     "vi": {
         "heading": "Tiến độ so với chỉ tiêu",
-        "help": "Tỉ lệ học viên đã hoàn thành lộ trình của nhóm mình, theo đơn vị và nhóm đối "
-        "tượng, so với chỉ tiêu đã đến hạn vào ngày lập báo cáo (vạch liền) và chỉ tiêu kế tiếp "
-        "(vạch đứt). Tiến độ trung bình: tỉ lệ năng lực bắt buộc đã đạt. Chỉ tiêu lấy từ "
-        "curriculum/framework/targets.json; dấu † đánh dấu chỉ tiêu chưa được đối chiếu với văn "
-        "bản gốc. Chỉ tiêu tính trên người được xác nhận trên VNeID, còn đây là học viên của khóa "
-        "học: chỉ là ước lượng.",
+        "help": "Chỉ tiêu của phong trào là tỉ lệ người trong mỗi nhóm đối tượng đã hoàn thành "
+        "lộ trình học của nhóm, đến một ngày nhất định. Ở đây so với chỉ tiêu đã đến hạn vào "
+        "ngày lập báo cáo (vạch đen trên thanh). Chỉ tiêu tính trên người được xác nhận trên "
+        "VNeID, còn báo cáo này đếm học viên của khóa học, nên chỉ là ước lượng. Dấu †: con số "
+        "chưa được đối chiếu với văn bản gốc, cần kiểm tra trước khi báo cáo chính thức.",
         "plot": "Tỉ lệ hoàn thành lộ trình so với chỉ tiêu, theo đơn vị",
-        "timeline": "Tỉ lệ hoàn thành lộ trình theo thời gian, so với các chỉ tiêu",
+        "plot_text": "Mỗi thanh là tỉ lệ học viên của một đơn vị đã hoàn thành lộ trình; vạch đen "
+        "là chỉ tiêu đến hạn; thanh đỏ là đơn vị dưới chỉ tiêu.",
+        "timeline": "Tiến độ theo thời gian: {group}",
+        "timeline_text": "Đường xanh: tỉ lệ học viên nhóm {group} đã hoàn thành lộ trình theo "
+        "ngày nộp bài; hình thoi đỏ: các chỉ tiêu theo hạn. Hôm nay: {share}%.",
         "unit": "Đơn vị",
         "group": "Nhóm đối tượng",
         "learners": "Học viên",
@@ -39,27 +43,31 @@ LABELS = {
         "due": "Chỉ tiêu đến hạn",
         "next": "Chỉ tiêu kế tiếp",
         "status": "Tình trạng",
-        "shortfall": "Còn thiếu",
+        "shortfall": "Còn thiếu (người)",
         "below": "dưới chỉ tiêu",
         "met": "đạt chỉ tiêu",
-        "ok": "đạt hoặc chưa đến hạn",
         "not_due": "chưa có chỉ tiêu đến hạn",
         "target": "{pct}% đến {day}",
-        "today": "ngày lập báo cáo",
+        "actual": "đã hoàn thành (thực tế)",
         "targets": "chỉ tiêu",
+        "today": "ngày lập báo cáo",
+        "day": "Ngày",
         "no_unit": "(chưa rõ đơn vị)",
         "date": "%d/%m/%Y",
     },
     "en": {
         "heading": "Progress to targets",
-        "help": "Share of learners who completed their group's learning path, by unit and "
-        "target group, against the target due on the report date (solid mark) and the next "
-        "target (dashed mark). Mean progress: share of the required competences met. Targets "
-        "come from curriculum/framework/targets.json; † marks a target not checked against the "
-        "document that set it. Targets count people confirmed on VNeID, this counts the "
-        "course's learners: an estimate only.",
-        "plot": "Share who completed their path against the targets, by unit",
-        "timeline": "Share who completed their path over time, against the targets",
+        "help": "The movement's targets are the share of each target group who completed the "
+        "group's learning path by a date. Shown against the target due on the report date "
+        "(black mark on the bar). Targets count people confirmed on VNeID, this report counts "
+        "the course's learners: an estimate only. †: not yet checked against the document that "
+        "set it.",
+        "plot": "Share who completed their path against the target, by unit",
+        "plot_text": "Each bar is the share of a unit's learners who completed their path; the "
+        "black mark is the target due; red bars are units below target.",
+        "timeline": "Progress over time: {group}",
+        "timeline_text": "Blue line: share of {group} who completed their path, by submission "
+        "date; red diamonds: the dated targets. Today: {share}%.",
         "unit": "Unit",
         "group": "Target group",
         "learners": "Learners",
@@ -69,14 +77,15 @@ LABELS = {
         "due": "Target due",
         "next": "Next target",
         "status": "Status",
-        "shortfall": "Short by",
+        "shortfall": "Short by (people)",
         "below": "below target",
         "met": "target met",
-        "ok": "met, or none due yet",
         "not_due": "no target due yet",
         "target": "{pct}% by {day}",
-        "today": "report date",
+        "actual": "completed (actual)",
         "targets": "targets",
+        "today": "report date",
+        "day": "Date",
         "no_unit": "(unit unknown)",
         "date": "%Y-%m-%d",
     },
@@ -186,7 +195,8 @@ def progress_section(
     lang: str,
     on: date,
 ) -> dict[str, Any]:
-    """What the report shows: labels, the table rows (``data``) and the two figures."""
+    """What the report shows: labels, the rows, the table (``table``), and the charts: the
+    units against their targets, and per group its progress over time against its targets."""
     t = LABELS[lang]
     framework = load_framework()
     group_name = {p.id: p.target_group(lang) for p in framework.paths}
@@ -214,29 +224,52 @@ def progress_section(
         }
         for r in rows
     ]
-    figures = []
+    charts = []
+    timelines = []
     if rows:
-        figures.append(
-            plots.target_progress(
-                [f"{r.unit} · {group_name[r.path]}" for r in rows],
-                [r.share for r in rows],
-                [r.status == "below" for r in rows],
-                [r.due.share if r.due else None for r in rows],
-                [r.next.share if r.next else None for r in rows],
-                [f"{r.completed}/{r.learners}" for r in rows],
-                {k: t[k] for k in ("due", "next", "below", "ok")},
+        bars = [
+            svg.Bar(
+                f"{r.unit} · {group_name[r.path]}",
+                100 * r.share,
+                f"{100 * r.share:.0f}%",
+                accent=r.status == "below",
+                mark=100 * r.due.share if r.due else None,
+            )
+            for r in rows
+        ]
+        legend = [(svg.CALM, t["met"]), (svg.ACCENT, t["below"]), ("mark", t["due"])]
+        charts.append(
+            svg.Chart(
                 t["plot"],
+                t["plot_text"],
+                svg.bars("targets", t["plot"], t["plot_text"], bars, legend=legend),
+                [t["unit"], t["share"], t["due"], t["status"]],
+                [
+                    [b.label, b.text, row["due"], row["status"]]
+                    for b, row in zip(bars, table, strict=True)
+                ],
             )
         )
         series = completion_series(records, paths, default_path)
         targets = load_targets()
-        figures.append(
-            plots.completion_over_time(
-                {group_name[g]: points for g, points in series.items()},
-                {group_name[g]: [(x.by, x.share) for x in targets.get(g, ())] for g in series},
-                on,
-                {"today": t["today"], "targets": t["targets"]},
-                t["timeline"],
+        legend_words = {k: t[k] for k in ("actual", "targets", "today", "date")}
+        for number, (group, points) in enumerate(series.items()):
+            name = group_name[group]
+            dated = [(x.by, x.share) for x in targets.get(group, ())]
+            share = f"{100 * points[-1][1]:.0f}" if points else "0"
+            title = t["timeline"].format(group=name)
+            text = t["timeline_text"].format(group=name, share=share)
+            timelines.append(
+                svg.Chart(
+                    title,
+                    text,
+                    svg.timeline(f"time{number}", title, text, points, dated, on, legend_words),
+                    [t["day"], t["share"]],
+                    [[d.strftime(t["date"]), f"{100 * v:.0f}"] for d, v in points]
+                    + [
+                        [f"{d.strftime(t['date'])} ({t['targets']})", f"{100 * v:.0f}"]
+                        for d, v in dated
+                    ],
+                )
             )
-        )
-    return {"t": t, "rows": rows, "table": table, "figures": figures}
+    return {"t": t, "rows": rows, "table": table, "charts": charts, "timelines": timelines}
