@@ -128,3 +128,20 @@ def test_every_app_task_solution_first_clears_what_was_saved(module):
             if acting:
                 first = solution.group(1).lstrip().splitlines()[0]
                 assert first.startswith(f"{acting.group(1)}.set_answer(None)"), first
+
+
+def test_a_learners_kernel_imports_the_curriculum_without_the_iri_grammar():
+    """jsonschema builds rfc3987-syntax's grammar at import when it can (a second of CPU in
+    every kernel and Voilà page); no schema here checks IRIs, so the curriculum leaves it out."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, curriculum.toolkit.questions, jsonschema\n"
+        "from curriculum.modules import load_modules\n"
+        "load_modules()\n"
+        "print(sys.modules.get('rfc3987_syntax') is None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
