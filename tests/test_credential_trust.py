@@ -21,25 +21,10 @@ from graders.credentials.registry import read_index, revoke, write_index
 from graders.credentials.statuslist import list_credential
 
 from conftest import run_bdhvs
+from credentialkit import HOME, ISSUER_NAME, NOT_ON_LIST, RECORDS
 from in_process import run_in_process
 
-HOME = "https://xa-thu-nghiem.example.vn"
-ISSUER_NAME = "UBND xã Thử Nghiệm"
-NOT_ON_LIST = "chữ ký hợp lệ nhưng đơn vị cấp không nằm trong danh sách tin cậy"
 PASSPHRASE = "mật khẩu dài của xã"
-
-
-def record(learner, steps):
-    """A learner's record as ``bdhvs records`` writes it, reduced to what credentials use."""
-    return {
-        "learner": learner,
-        "competences": {competence: {"step": step} for competence, step in steps.items()},
-        "paths": {},
-        "policy": {"mastery": 0.8},
-    }
-
-
-RECORDS = [record("hv001", {"1.1": 2, "1.2": 1}), record("hv002", {"2.1": 3})]
 
 
 @pytest.fixture(autouse=True)

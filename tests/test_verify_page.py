@@ -31,28 +31,13 @@ from graders.credentials.verifypage import write_verify_page
 from graders.credentials.webscripts import LIBRARY, node_modules
 
 from conftest import run_bdhvs
+from credentialkit import HOME, ISSUER_NAME, NOT_ON_LIST, RECORDS
 from in_process import run_in_process
 
-HOME = "https://xa-thu-nghiem.example.vn"
-ISSUER_NAME = "UBND xã Thử Nghiệm"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 PHONE, DESKTOP = (390, 844), (1280, 960)
 GENUINE = "HỢP LỆ"
-NOT_ON_LIST = "chữ ký hợp lệ nhưng đơn vị cấp không nằm trong danh sách tin cậy"
 WEB_DID = "did:web:xa-thu-nghiem.example.vn"
-
-
-def record(learner, steps):
-    """A learner's record as ``bdhvs records`` writes it, reduced to what credentials use."""
-    return {
-        "learner": learner,
-        "competences": {competence: {"step": step} for competence, step in steps.items()},
-        "paths": {},
-        "policy": {"mastery": 0.8},
-    }
-
-
-RECORDS = [record("hv001", {"1.1": 2, "1.2": 1}), record("hv002", {"2.1": 3})]
 
 
 @dataclass(frozen=True)
