@@ -294,3 +294,24 @@ def probe_result(course: Course, learner: str = "prober") -> dict:
     cell = autograded_cell(course, learner, TINY, "cau_1_dap_an")
     (stdout,) = [o for o in cell.outputs if o.output_type == "stream"]
     return json.loads(stdout.text)
+
+
+def hub_exchange(tmp_path: Path, release: Path, monkeypatch, cohort: str = "lop_1") -> Path:
+    """A cohort's nbgrader exchange with one released assignment (the folder ``release``), and
+    the environment a learner's server on the hub has for it (as the spawner and the learner's
+    nbgrader_config.py set it). Returns the exchange's root."""
+    exchange = tmp_path / "exchange"
+    shutil.copytree(release, exchange / cohort / "outbound" / release.name)
+    (exchange / cohort / "inbound").mkdir()
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = {cohort!r}\n"
+        f"c.Exchange.root = {str(exchange)!r}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config))
+    monkeypatch.setenv("BDHVS_COHORT", cohort)
+    monkeypatch.setenv("BDHVS_EXCHANGE", str(exchange))
+    return exchange

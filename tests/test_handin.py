@@ -36,6 +36,7 @@ from graders.demo.synthetic import Learner, demo_answers, make_submission, taps_
 from graders.grading.grade import grade
 
 from conftest import run_bdhvs
+from gradekit import hub_exchange
 
 pytestmark = pytest.mark.grading
 
@@ -181,23 +182,10 @@ def test_a_learner_code_with_spaces_or_slashes_makes_no_file(tmp_path):
 
 
 def test_on_the_hub_the_button_submits_through_nbgraders_exchange(course, tmp_path, monkeypatch):
-    exchange = tmp_path / "exchange"
+    exchange = hub_exchange(tmp_path, course.release_dir / ASSIGNMENT, monkeypatch)
     inbound = exchange / "lop_1" / "inbound"
-    inbound.mkdir(parents=True)
-    shutil.copytree(course.release_dir / ASSIGNMENT, exchange / "lop_1" / "outbound" / ASSIGNMENT)
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        "c.CourseDirectory.course_id = 'lop_1'\n"
-        f"c.Exchange.root = {str(exchange)!r}\n",
-        encoding="utf-8",
-    )
     home = tmp_path / "home"
     folder = learner_folder(course, home, "complete")
-    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config))
-    monkeypatch.setenv("BDHVS_COHORT", "lop_1")
-    monkeypatch.setenv("BDHVS_EXCHANGE", str(exchange))
     monkeypatch.chdir(folder)
     assert exchange_course() == "lop_1"
     widget = handin_button()

@@ -33,6 +33,7 @@ from curriculum.toolkit.journey import (
 from curriculum.toolkit.progress import record_handin
 
 from conftest import run_bdhvs
+from gradekit import hub_exchange
 
 ASSIGNMENT = "an_toan_so"
 LINK = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
@@ -211,20 +212,7 @@ def test_a_lesson_whose_assignment_is_not_there_says_so_in_vietnamese(learner: P
 def test_on_the_hub_the_assignment_is_fetched_from_the_exchange_when_asked_for(
     learner: Path, released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    exchange = tmp_path / "exchange"
-    shutil.copytree(released / ASSIGNMENT, exchange / "lop_1" / "outbound" / ASSIGNMENT)
-    (exchange / "lop_1" / "inbound").mkdir()
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        "c.CourseDirectory.course_id = 'lop_1'\n"
-        f"c.Exchange.root = {str(exchange)!r}\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config))
-    monkeypatch.setenv("BDHVS_COHORT", "lop_1")
-    monkeypatch.setenv("BDHVS_EXCHANGE", str(exchange))
+    hub_exchange(tmp_path, released / ASSIGNMENT, monkeypatch)
     monkeypatch.setenv("HOME", str(learner))
     give_lessons(learner)
     lesson_folder = learner / "curriculum" / "modules" / ASSIGNMENT
