@@ -377,8 +377,9 @@ def test_integrity_command_rejects_an_unknown_assignment(cohort):
 
 def test_report_has_an_integrity_section_in_both_languages(cohort, tmp_path):
     with Gradebook(cohort.db_url) as gradebook:
-        # hv_d's written answer scored once, as grading does; hv_e's scored, then changed
-        gradebook.find_grade("cau_10_bai_viet", REAL, REAL, "hv_d").manual_score = 2.0
+        # hv_f's written answer scored once, as grading does; hv_e's scored, then changed (no
+        # other test of the cohort scores either by hand)
+        gradebook.find_grade("cau_10_bai_viet", REAL, REAL, "hv_f").manual_score = 2.0
         row = gradebook.find_grade("cau_10_bai_viet", REAL, REAL, "hv_e")
         row.manual_score = 1.0
         gradebook.db.commit()
@@ -393,7 +394,7 @@ def test_report_has_an_integrity_section_in_both_languages(cohort, tmp_path):
     assert "hv_nhanh" in section[section.index("Hoàn thành nhanh bất thường") :]
     changes = section[section.index("Điểm bị sửa sau khi chấm") :]
     assert "hv_e" in changes and "điểm chấm tay 1 → 3" in changes
-    assert "hv_d" not in changes and "– → 1" not in changes
+    assert "hv_f" not in changes and "– → 1" not in changes
     english = write_report(cohort, tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
     assert "Integrity" in english and "Near-identical submissions" in english
 

@@ -19,10 +19,10 @@ from collections.abc import Collection
 from typing import Any
 
 from graders.course.directory import Course
+from graders.course.questions import Key, question_of
 from graders.integrity.audit import ManualChange
 from graders.integrity.findings import check_integrity
 from graders.integrity.timing import duration_text
-from graders.report.questions import Key, question_of
 
 LABELS = {
     "vi": {

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from curriculum.framework import load_framework
 from graders.common.forked import Started
 from graders.course.directory import Course
+from graders.course.questions import Key, question_labels
 from graders.course.roster import read_roster_paths
 from graders.integrity.report_section import integrity_section
 from graders.records.rollup import RollupPolicy
@@ -27,7 +28,6 @@ from graders.report import charts
 from graders.report.data import STATUSES, CohortResults, cohort_results
 from graders.report.learners import REASONS, help_reasons, learner_table, modules_for
 from graders.report.problems import grouped_problems
-from graders.report.questions import Key, question_labels
 from graders.report.targets import progress_section
 
 #: A course folder named so says nothing of the course: the report then falls back to a title
