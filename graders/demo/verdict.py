@@ -59,7 +59,7 @@ class Verdict:
         lines += [f"  caught: {line}" for line in self.caught]
         lines += [f"  NOT CAUGHT: {line}" for line in self.missed]
         if self.expected:
-            lines.append("Expected in the report's integrity section, from how the demo is made:")
+            lines.append("Expected from `bdhvs integrity`, from how the demo is made:")
             lines += [f"  {line}" for line in self.expected]
         if self.unexpected:
             lines.append("UNEXPECTED: problems the demo did not plant:")
@@ -122,5 +122,6 @@ def _compare_integrity(observed: Observed, integrity: IntegrityReport, verdict: 
         )
     elif changes:
         verdict.expected.append(
-            f"{changes} grades changed by hand: the written answers the demo's instructor scored"
+            f"{changes} grades changed by hand: the written answers the demo's instructor scored "
+            "(normal grading, which the report does not list as findings)"
         )
