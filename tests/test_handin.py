@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import shutil
 import stat
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from graders.course.directory import Course, init_course
 from graders.demo.synthetic import Learner, demo_answers, make_submission, taps_of
 from graders.grading.grade import grade
 
-from conftest import run_bdhvs
+from conftest import BDHVS, run_bdhvs
 from gradekit import hub_exchange
 
 pytestmark = pytest.mark.grading
@@ -203,3 +205,27 @@ def test_working_alone_the_button_asks_for_the_learner_code(monkeypatch, tmp_pat
     assert exchange_course() is None
     widget = handin_button()
     assert [type(child).__name__ for child in widget.children] == ["Text", "Button", "HTML"]
+
+
+def test_a_pipe_or_a_zip_declaring_too_many_entries_is_refused_before_it_is_parsed(
+    course, tmp_path
+):
+    """A named pipe would block whoever opens it; an end record listing 60,000 entries would
+    cost memory before the member count is checked. Neither is read as a hand-in."""
+    pipe = tmp_path / "pipe.zip"
+    os.mkfifo(pipe)
+    crowded = tmp_path / "crowded.zip"
+    data = bytearray(hostile(tmp_path / "one.zip", {MANIFEST: manifest()}).read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (60_000).to_bytes(2, "little") * 2  # this disk's and all
+    crowded.write_bytes(bytes(data))
+    done = subprocess.run(
+        [str(BDHVS), "collect", "--course", str(course.root), str(pipe), str(crowded)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stdout.splitlines()
+    assert any("pipe.zip" in line and "not a regular file" in line for line in lines), lines
+    assert any("crowded.zip" in line and "60000 entries" in line for line in lines), lines

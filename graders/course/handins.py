@@ -14,6 +14,7 @@ A refused file is reported with its reason and the other files are still collect
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -31,11 +32,14 @@ from graders.common.learner_files import (
     SUBMISSION_LIMIT,
     Refused,
     load_json,
+    read_capped,
     shown,
 )
 from graders.course.directory import Course
 
 MEMBERS_LIMIT = 100
+END_RECORD = b"PK\x05\x06"  # a zip file's end-of-central-directory signature
+END_RECORD_SPAN = 22 + 0xFFFF  # the record and the longest comment it may be followed by
 MANIFEST_LIMIT = 64 << 10
 SELF_ASSESSED_LIMIT = 4 << 20
 FILE_NAME = re.compile(r"^[^/\\\x00]{1,200}$")
@@ -74,11 +78,28 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
     return data
 
 
+def _declared_entries(data: bytes) -> int | None:
+    """How many entries a zip file's end record says it holds, read before ``zipfile`` parses
+    its central directory (a file of a few megabytes can list millions of entries, and parsing
+    them costs memory first); None when there is no end record to read."""
+    at = data.rfind(END_RECORD, max(0, len(data) - END_RECORD_SPAN))
+    if at < 0 or at + 12 > len(data):
+        return None
+    return int.from_bytes(data[at + 10 : at + 12], "little")  # 0xFFFF: a Zip64 archive
+
+
 def read_handin(path: Path, course: Course) -> tuple[str, str, dict[str, bytes]]:
     """(learner, assignment, {relative path: bytes}) of one hand-in file; Refused otherwise."""
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+        data = read_capped(path, SUBMISSION_LIMIT)
+    except OSError as error:
+        raise Refused(f"cannot be read ({error.strerror})") from None
+    declared = _declared_entries(data)
+    if declared is not None and declared > MEMBERS_LIMIT:
+        raise Refused(f"holds {declared} entries, more than a hand-in ({MEMBERS_LIMIT})")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
         raise Refused(f"not a hand-in file ({error})") from None
     with archive:
         infos = archive.infolist()
