@@ -5,7 +5,7 @@ Voilà shows the same start page, lessons and assignments full width and runs th
 The learner's server sends ``/bat-dau`` to the one that suits the device asking, so the link a
 learner is given, and the hub's landing after login, work on both. It is a Jupyter server
 extension (enabled in ``deploy/jupyter/learner`` and ``deploy/jupyter/self-study``) that imports
-nothing else of the curriculum, because every learner's server loads it when it starts.
+only the curriculum's addresses, because every learner's server loads it when it starts.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-START_PAGE = "curriculum/bat_dau.ipynb"
-LANDING = "bat-dau"
-FEEDBACK_ROUTE = f"{LANDING}/nhan-xet"
+from curriculum.addresses import FEEDBACK_ROUTE, LANDING, START_PAGE_PATH
+
 ASSIGNMENT_ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 FEEDBACK_LIMIT = 16 << 20  # a feedback page is tens of kilobytes
 # The page's own styles and images only: no script runs, nothing is fetched.
@@ -38,7 +37,7 @@ def is_phone(headers: Any) -> bool:
 
 def landing_path(phone: bool) -> str:
     """Where the start page opens, relative to the server's base URL."""
-    return f"voila/render/{START_PAGE}" if phone else f"lab/tree/{START_PAGE}"
+    return f"voila/render/{START_PAGE_PATH}" if phone else f"lab/tree/{START_PAGE_PATH}"
 
 
 class LandingHandler(JupyterHandler):

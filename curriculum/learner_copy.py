@@ -2,8 +2,8 @@
 
 Lessons keep what a learner does in them, so each learner needs their own copy, made when
 their server first starts; a learner's copy is never replaced. Only the notebooks are copied:
-the code they run is the installed package's. This module imports nothing else of the
-curriculum, because the server imports it at every start.
+the code they run is the installed package's. This module imports only the
+curriculum's addresses, because the server imports it at every start.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from curriculum.addresses import START_PAGE
+
 __all__ = ["START_PAGE", "give_lessons"]
 
-START_PAGE = "bat_dau.ipynb"
 PACKAGE = Path(__file__).resolve().parent
 
 

@@ -145,3 +145,15 @@ def test_a_learners_kernel_imports_the_curriculum_without_the_iri_grammar():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
+
+
+def test_a_lessons_kernel_names_the_learners_addresses_without_importing_jupyter_server():
+    """The start page and the lessons' last cell link to addresses the learner's server answers;
+    naming them must not load the server into every kernel."""
+    import subprocess
+    import sys
+
+    probe = "import sys, curriculum.toolkit.start_page\nprint('jupyter_server' in sys.modules)\n"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

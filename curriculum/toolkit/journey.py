@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from curriculum.addresses import START_PAGE
 from curriculum.framework import LearningPath, load_framework
-from curriculum.learner_copy import START_PAGE
 from curriculum.modules import Module, load_modules
 from curriculum.toolkit.answers import SUFFIX
 from curriculum.toolkit.exchange import (

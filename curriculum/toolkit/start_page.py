@@ -15,8 +15,8 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML
 
+from curriculum.addresses import FEEDBACK_ROUTE
 from curriculum.framework import load_framework
-from curriculum.landing import FEEDBACK_ROUTE
 from curriculum.modules import load_modules
 from curriculum.toolkit.i18n import catalogue, get_language
 from curriculum.toolkit.journey import (
