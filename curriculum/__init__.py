@@ -9,6 +9,7 @@ import sys
 # jsonschema checks the "iri" string formats with rfc3987-syntax when that package is installed
 # (jupyter_events asks for it), and builds its grammar when jsonschema is imported: a second of
 # CPU in every kernel, Voilà page and self-check, against a third of a second for all the rest of
-# the curriculum. No schema of the project uses those formats, so the curriculum's processes
-# leave it out; a process that imported it already keeps it.
+# the curriculum. No schema of the project uses those formats, so the curriculum's processes,
+# and every bdhvs command (which imports this package first), leave it out; a process that
+# imported it already keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)

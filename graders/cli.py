@@ -11,12 +11,10 @@ import gc
 import sys
 from collections.abc import Sequence
 
-# jsonschema imports rfc3987-syntax when it is installed (the Jupyter packages install it) to
-# check "iri" formats, which no schema of bdhvs uses; building its grammar at import took a
-# second of every command. Marked absent before jsonschema is first imported, it is skipped.
-sys.modules.setdefault("rfc3987_syntax", None)
-
-from graders.commands import (  # noqa: E402
+# First, before jsonschema is imported: the curriculum's package leaves out a grammar that
+# jsonschema would build at import, a second of every command (curriculum/__init__.py).
+import curriculum  # noqa: F401
+from graders.commands import (
     build,
     check,
     collect,
@@ -32,7 +30,7 @@ from graders.commands import (  # noqa: E402
     records,
     report,
 )
-from graders.common.errors import BdhvsError  # noqa: E402
+from graders.common.errors import BdhvsError
 
 VERBS = (
     course,

@@ -75,6 +75,7 @@ __all__ = [
 Option = str | tuple[str, str]
 T = TypeVar("T")
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # how a notebook output names a widget
 _CSS_CLASS = "bdhvs-question"
 # ipywidgets keeps labels, radio items, drop-downs and buttons on one line of fixed height,
 # which cuts long Vietnamese labels and overlaps them at large font sizes. This style sheet,
@@ -198,12 +199,15 @@ class Question(ABC, Generic[T]):
         with self._quietly():
             self._show(answer)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            # Shown where widgets cannot be (saved outputs, logs, some feedback pages).
-            bundle["text/plain"] = f"{self.prompt}\n{self.status}"
-        return bundle
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        # ipywidgets' own bundle would hold the widget's repr, which walks every widget inside
+        # the question (building a Layout for each) only to be cut to 110 characters. The text
+        # is shown where widgets cannot be (saved outputs, logs, some feedback pages).
+        return {
+            "text/plain": f"{self.prompt}\n{self.status}",
+            # version 2.0 of the widget-view format, which ipywidgets 8 writes
+            WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id},
+        }
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.qid!r}, value={self._value!r})"

@@ -1,17 +1,23 @@
-"""Three costs of nbgrader's own steps that a long grading run pays once instead of every time.
+"""Costs of nbgrader's own steps that a long grading run pays once instead of every time.
 
 None changes what nbgrader computes or writes:
 
-- nbgrader's CheckCellMetadata step calls ``jsonschema.validate`` for every cell, which first
-  checks nbgrader's own, constant metadata schema against JSON Schema's meta-schema: a third of
-  nbgrader's work per submission. :func:`trust_nbgrader_schema` checks it once and lets
-  ``jsonschema`` skip that schema afterwards. Every cell is still validated against it, and
-  every other schema is still checked.
+- nbgrader's CheckCellMetadata step validates every cell's nbgrader metadata with
+  ``jsonschema``, which first checks nbgrader's own schema against JSON Schema's meta-schema.
+  Cells restored from the release carry the same metadata in every submission, so
+  :func:`remember_valid_metadata` remembers which metadata (compared as canonical JSON) passed,
+  and validates only what it has not seen pass.
 - Each of nbgrader's steps opens its own ``Gradebook``, which creates a new SQLAlchemy engine,
   about nine per submission, so SQLAlchemy compiles nbgrader's queries again each time, and
   opens a new connection (on PostgreSQL, a login). :func:`shared_engines` lets those
   gradebooks share one engine and its connections per database while it is active, which keeps
-  SQLAlchemy's cache of compiled queries.
+  SQLAlchemy's cache of compiled queries. Each ``Gradebook`` also lists the database's tables,
+  creates the missing ones and checks that the course has its row; once a step that did so has
+  been committed, they exist for the rest of the run, and later gradebooks skip those checks.
+- nbgrader looks up the assignment's cells (a query joining three tables) once for every cell
+  of every submission. While :func:`shared_engines` is active, a gradebook reads all the cells
+  of a notebook in one query the first time it needs one of them, and answers later look-ups
+  from what it read; a cell it has not read is looked up as nbgrader does.
 - nbgrader commits after every grade and comment it saves, and each commit waits for the disk.
   Inside :meth:`SharedGradebooks.one_transaction`, every gradebook of the step works in one
   database transaction, committed once when the step ends: each of nbgrader's sessions runs in
@@ -22,34 +28,40 @@ None changes what nbgrader computes or writes:
 from __future__ import annotations
 
 import contextlib
+import json
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import nbgrader.api
-from jsonschema.validators import validator_for
-from nbgrader.nbgraderformat import MetadataValidator
+import sqlalchemy
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import SQLAlchemyError
 
-_TRUSTED_SCHEMAS: list[dict[str, Any]] = []
+VALID_METADATA_REMEMBERED = 10_000  # distinct metadata; a course has a few hundred cells
+_valid_metadata: set[tuple[type, str]] = set()
 
 
-def trust_nbgrader_schema() -> None:
-    """Check nbgrader's cell metadata schema once, instead of once per cell."""
-    schema = MetadataValidator().schema
-    if schema in _TRUSTED_SCHEMAS:
+def remember_valid_metadata() -> None:
+    """Validate each distinct nbgrader cell metadata once per process, not once per cell."""
+    validate = BaseMetadataValidator.validate_cell
+    if getattr(validate, "remembers", False):
         return
-    validator = validator_for(schema)
-    validator.check_schema(schema)
-    if not _TRUSTED_SCHEMAS:
-        check = validator.check_schema
 
-        def check_schema(candidate: Any, *args: Any, **kwargs: Any) -> None:
-            if candidate not in _TRUSTED_SCHEMAS:
-                check(candidate, *args, **kwargs)
+    def validate_cell(self: BaseMetadataValidator, cell: Any) -> None:
+        if "nbgrader" not in cell.metadata:
+            return
+        key = (type(self), json.dumps(cell.metadata["nbgrader"], sort_keys=True))
+        if key in _valid_metadata:
+            return
+        validate(self, cell)  # raises for invalid metadata, which is never remembered
+        if len(_valid_metadata) < VALID_METADATA_REMEMBERED:
+            _valid_metadata.add(key)
 
-        validator.check_schema = staticmethod(check_schema)
-    _TRUSTED_SCHEMAS.append(schema)
+    validate_cell.remembers = True  # type: ignore[attr-defined]
+    BaseMetadataValidator.validate_cell = validate_cell
 
 
 _EngineKey = tuple[str, tuple[tuple[str, Any], ...]]
@@ -62,6 +74,13 @@ class SharedGradebooks:
         self._create = create
         self._engines: dict[_EngineKey, Engine] = {}
         self._steps: dict[_EngineKey, tuple[Connection, Transaction]] | None = None
+        self._keys: weakref.WeakKeyDictionary[Engine | Connection, _EngineKey] = (
+            weakref.WeakKeyDictionary()
+        )
+        # What is committed to a database (its tables, a course's row) stays true for the rest
+        # of the run; what a step made becomes true when the step commits.
+        self._known: set[tuple[Any, ...]] = set()
+        self._known_in_step: set[tuple[Any, ...]] = set()
 
     def create_engine(self, url: str, **options: Any) -> Engine | Connection:
         """A gradebook's engine: the shared engine, or within a step, the step's connection."""
@@ -72,6 +91,7 @@ class SharedGradebooks:
             # until the run ends, as a new connection to a server costs a login each time.
             engine.dispose = lambda close=True: None
             self._engines[key] = engine
+            self._keys[engine] = key
         if self._steps is None:
             return self._engines[key]
         if key not in self._steps:
@@ -82,7 +102,39 @@ class SharedGradebooks:
             # own (SQLAlchemy's "conservative_savepoint"), so its commit does not end the step.
             connection.begin_nested()
             self._steps[key] = (connection, transaction)
+            self._keys[connection] = key
         return self._steps[key][0]
+
+    def _learn(self, bind: Engine | Connection, *fact: Any) -> None:
+        key = self._keys.get(bind)
+        if key is not None:
+            (self._known if self._steps is None else self._known_in_step).add((key, *fact))
+
+    def _knows(self, bind: Engine | Connection, *fact: Any) -> bool:
+        return (self._keys.get(bind), *fact) in self._known
+
+    def inspect(self, bind: Engine | Connection) -> Any:
+        """What a gradebook asks before creating its tables: which tables there are."""
+        return _TablesExist() if self._knows(bind, "tables") else sqlalchemy.inspect(bind)
+
+    def create_all(self, bind: Engine | Connection, **options: Any) -> None:
+        """nbgrader's tables, created where missing, unless they are known to exist."""
+        if not self._knows(bind, "tables"):
+            type(nbgrader.api.Base.metadata).create_all(nbgrader.api.Base.metadata, bind, **options)
+            self._learn(bind, "tables")
+
+    def check_course(self, check: Callable[..., Any]) -> Callable[..., nbgrader.api.Course | None]:
+        """nbgrader's check that the course has its row (which it adds if missing), which each
+        new gradebook makes, and only that; once the row is known to exist it is not checked."""
+
+        def check_course(gradebook: Gradebook, course_id: str = "default_course", **kw: Any):
+            if not kw and self._knows(gradebook.engine, "course", course_id):
+                return None  # the gradebook does not use the row it asked for
+            course = check(gradebook, course_id=course_id, **kw)
+            self._learn(gradebook.engine, "course", course_id)
+            return course
+
+        return check_course
 
     @contextlib.contextmanager
     def one_transaction(self) -> Iterator[None]:
@@ -94,8 +146,10 @@ class SharedGradebooks:
             yield
             for _connection, transaction in steps.values():
                 transaction.commit()
+            self._known |= self._known_in_step
         finally:
             self._steps = None
+            self._known_in_step = set()
             for connection, transaction in steps.values():
                 # A lost connection fails here too; the error that ended the step is the one
                 # to report.
@@ -109,14 +163,54 @@ class SharedGradebooks:
             type(engine).dispose(engine)
 
 
+class _TablesExist:
+    """The answer ``sqlalchemy.inspect`` gives a gradebook whose tables are known to exist."""
+
+    def get_table_names(self) -> list[str]:
+        return sorted(nbgrader.api.Base.metadata.tables)
+
+
+def _read_once(find: Callable[..., Any], cells_of: str) -> Callable[..., Any]:
+    """nbgrader's look-up of one cell of the assignment, answered from all the notebook's
+    cells of that kind, read once per gradebook."""
+
+    def find_cell(gradebook: Gradebook, name: str, notebook: str, assignment: str) -> Any:
+        read = gradebook.__dict__.setdefault("_cells_read", {})
+        key = (cells_of, notebook, assignment)
+        if key not in read:
+            try:
+                found = gradebook.find_notebook(notebook, assignment)
+            except MissingEntry:
+                return find(gradebook, name, notebook, assignment)  # nbgrader's own error
+            read[key] = {cell.name: cell for cell in getattr(found, cells_of)}
+        cell = read[key].get(name)
+        return cell if cell is not None else find(gradebook, name, notebook, assignment)
+
+    return find_cell
+
+
 @contextlib.contextmanager
 def shared_engines() -> Iterator[SharedGradebooks]:
     """While active, nbgrader's gradebooks on one database share one SQLAlchemy engine."""
-    create = nbgrader.api.create_engine
-    shared = SharedGradebooks(create)
-    nbgrader.api.create_engine = shared.create_engine
+    shared = SharedGradebooks(nbgrader.api.create_engine)
+    metadata = nbgrader.api.Base.metadata
+    replaced = {
+        (nbgrader.api, "create_engine"): shared.create_engine,
+        (nbgrader.api, "inspect"): shared.inspect,
+        (metadata, "create_all"): shared.create_all,
+        (Gradebook, "check_course"): shared.check_course(Gradebook.check_course),
+        (Gradebook, "find_source_cell"): _read_once(Gradebook.find_source_cell, "source_cells"),
+        (Gradebook, "find_graded_cell"): _read_once(Gradebook.find_graded_cell, "grade_cells"),
+    }
+    originals = {place: place[0].__dict__.get(place[1]) for place in replaced}
+    for (owner, name), value in replaced.items():
+        setattr(owner, name, value)
     try:
         yield shared
     finally:
-        nbgrader.api.create_engine = create
+        for (owner, name), value in originals.items():
+            if value is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, value)
         shared.close()

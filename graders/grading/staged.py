@@ -34,7 +34,7 @@ from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
 from graders.common.errors import BdhvsError
-from graders.grading.nbgrader_speed import trust_nbgrader_schema
+from graders.grading.nbgrader_speed import remember_valid_metadata
 
 
 @dataclass
@@ -66,7 +66,7 @@ class StagedAutograde(Autograde):
 
     def __init__(self, coursedir: CourseDirectory, config: Config, assignment: str) -> None:
         super().__init__(coursedir=coursedir, config=config)
-        trust_nbgrader_schema()
+        remember_valid_metadata()
         self.log.setLevel(logging.ERROR)
         self.force = True
         self.create_student = True

@@ -27,7 +27,7 @@ import sys
 
 from IPython.core.interactiveshell import InteractiveShell
 
-from graders.grading.sandbox import capture, isolation, supervisor
+from graders.grading.sandbox import capture, isolation, silent_widgets, supervisor
 
 MESSAGE_LIMIT = 1 << 20
 
@@ -61,6 +61,7 @@ def warm_up(shell: InteractiveShell) -> None:
 def serve(control: socket.socket) -> None:
     config = json.loads(control.recv(MESSAGE_LIMIT))
     shell = capture.make_shell()  # first, as in a kernel, where libraries find the shell running
+    silent_widgets.install()
     preload(config["preload"], config["preload_packages"])
     warm_up(shell)
     if config["isolate"]:
