@@ -8,6 +8,7 @@ import gzip
 import json
 import shutil
 import threading
+from dataclasses import replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,6 +19,7 @@ from graders.credentials.dataintegrity import verify_proof
 from graders.credentials.issuer import create_issuer, load_issuer
 from graders.credentials.issuing import issue_credentials
 from graders.credentials.registry import read_index, revoke, write_index
+from graders.credentials.revocation import PublishedList
 from graders.credentials.statuslist import list_credential
 
 from conftest import run_bdhvs
@@ -199,7 +201,12 @@ def test_a_credential_revoked_through_the_status_list_fails_and_the_others_still
         capsys, "credential", "revoke", revoked_id, "--out", str(out), "--key", str(key)
     )
     assert done.returncode == 0, done.stderr
-    assert "publish it at https://xa-thu-nghiem.example.vn/status-lists/" in done.stdout
+    (told,) = [line for line in done.stdout.splitlines() if line.startswith("publish ")]
+    address = f"{HOME}/status-lists/{status_list_file(out).name}"
+    assert told == (
+        f"publish {status_list_file(out)} at {address}: verifiers see a revocation only once "
+        "the list signed after it is there"
+    )
     listed = json.loads(status_list_file(out).read_text(encoding="utf-8"))
     encoded = listed["credentialSubject"]["encodedList"][1:]
     bits = gzip.decompress(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
@@ -216,6 +223,18 @@ def test_a_credential_revoked_through_the_status_list_fails_and_the_others_still
     assert verify(capsys, kept, *checks).returncode == 0
     entries = json.loads((out / "credentials" / "revoked.json").read_text("utf-8"))["revoked"]
     assert [e["id"] for e in entries] == [revoked_id]
+
+
+def test_a_status_list_that_expires_says_by_when_to_sign_it_again(tmp_path):
+    listed = PublishedList(
+        f"{HOME}/status-lists/0123456789abcdef.json",
+        tmp_path / "status-lists" / "0123456789abcdef.json",
+        "2027-06-30T23:59:59Z",
+    )
+    (line,) = listed.note().splitlines()
+    assert line.startswith(f"publish {listed.file} at {listed.address}: ")
+    assert "expires at 2027-06-30T23:59:59Z: sign it again before then" in line
+    assert "expires" not in replace(listed, valid_until=None).note()
 
 
 def test_revocations_recorded_without_the_key_reach_the_status_list_when_it_is_signed_again(

@@ -4,8 +4,9 @@ Chromium opens the page from a file, with no network, at phone size, on a genuin
 tampered one, a revoked one and one from a look-alike issuer (another key, same name and home
 page). The page's JavaScript verifier must refuse what ``bdhvs credential verify`` refuses, for
 the same first reason: both are run on the same files, and the Python verifier is the
-reference. The certificate's QR code links to the page; the certificate fits a phone and prints
-on one A4 page.
+reference. An issuer the trust list names by its web address (did:web) is trusted on the keys
+the address published when the page was made, read from the web or the cache. The certificate's
+QR code links to the page; the certificate fits a phone and prints on one A4 page.
 """
 
 import json
@@ -28,6 +29,7 @@ from graders.credentials.issuing import issue_credentials
 from graders.credentials.statuslist import list_credential
 from graders.credentials.trust import add_to_trust_list
 from graders.credentials.verifypage import write_verify_page
+from graders.credentials.webcache import WebCache
 from graders.credentials.webscripts import LIBRARY, node_modules
 
 from conftest import run_bdhvs
@@ -74,8 +76,13 @@ def write(path, document):
     return path
 
 
-def make_page(out, trust, status_lists):
+def make_page(out, trust, status_lists, *options):
     """``bdhvs credential page``, as the organisation runs it; returns the page."""
+    return run_page(out, trust, status_lists, *options)[0]
+
+
+def run_page(out, trust, status_lists, *options):
+    """``bdhvs credential page``; returns the page and what the command printed."""
     made = run_bdhvs(
         "credential",
         "page",
@@ -84,9 +91,15 @@ def make_page(out, trust, status_lists):
         "--trust",
         str(trust),
         *[option for path in status_lists for option in ("--status-list", str(path))],
+        *options,
     )
     assert made.returncode == 0, made.stderr
-    return out / "index.html"
+    return out / "index.html", made.stdout
+
+
+def no_web(folder):
+    """A page maker with no network and nothing cached: no did:web can be read."""
+    return WebCache(folder / "empty-cache", offline=True)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -188,7 +201,8 @@ def world(tmp_path_factory):
         ("did:web on the list", web_trust, "KHÔNG KIỂM TRA ĐƯỢC đơn vị cấp"),
         ("trusted only before", expired, "KHÔNG TIN CẬY"),
     ):
-        other_page = write_verify_page(folder / listed.stem, [listed], [status_list], []).page
+        made = write_verify_page(folder / listed.stem, [listed], [status_list], [], no_web(folder))
+        other_page = made.page
         options = ("--trust", str(listed), "--status-list", str(status_list))
         cases[name] = Case(genuine, other_page, options, expected)
     return World(folder, key, out, trust, page, cases)
@@ -281,13 +295,13 @@ def test_the_page_needs_a_trust_list_and_refuses_a_status_list_that_is_not_signe
 
 def test_published_credentials_are_those_not_revoked_and_go_when_not_published(world, tmp_path):
     site = tmp_path / "kiem-tra"
-    summary = write_verify_page(site, [world.trust], [], [world.out])
+    summary = write_verify_page(site, [world.trust], [], [world.out], no_web(tmp_path))
     published = {load(path)["id"] for path in (site / "credentials").glob("*.json")}
     expected = {load(world.cases["genuine"].file)["id"]}
     expected.add(load(credential_file(world.out, "hv001", "1.2"))["id"])
     assert published == expected and summary.published == 2
     assert load(world.cases["revoked"].file)["id"] not in published
-    write_verify_page(site, [world.trust], [], [])
+    write_verify_page(site, [world.trust], [], [], no_web(tmp_path))
     assert not (site / "credentials").exists()
 
 
@@ -477,6 +491,7 @@ def test_a_scanned_qr_code_shows_a_published_credential_at_once(world, tmp_path)
         [world.trust],
         [*(world.out / "status-lists").glob("*.json")],
         [world.out],
+        no_web(tmp_path),
     )
     handler = partial(QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -522,3 +537,146 @@ def test_the_certificate_fits_a_phone_and_prints_on_one_a4_page(world, tmp_path)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "one printed page"
     width, height = map(float, re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())
     assert (round(width), round(height)) == (842, 595), "A4 landscape, in points"
+
+
+# An issuer the trust list names by its web address (did:web).
+
+
+@dataclass(frozen=True)
+class WebWorld:
+    address: str  # the organisation's home page, a server on loopback
+    document: str  # where its DID document is published
+    did: str  # the did:web the trust list names
+    key_id: str  # its signing key, the did:key its document publishes
+    cached: Path  # a page made once the site was down, from the cache
+    unread: Path  # a page made once the site was down, with nothing cached
+    cached_output: str
+    unread_output: str
+    cases: dict[str, Case]
+
+
+@pytest.fixture(scope="module")
+def web_world(tmp_path_factory):
+    """An organisation publishing its key at its web address, a trust list naming the address,
+    a look-alike signing with another key under the same name and address, and pages made
+    after the site went down: one from the cache a first page filled, one with no cache."""
+    folder = tmp_path_factory.mktemp("verify-page-did-web")
+    site = folder / "site"
+    (site / ".well-known").mkdir(parents=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        key = create_issuer(folder / "org", ISSUER_NAME, address)
+        issuer = load_issuer(key)
+        (site / ".well-known" / "did.json").write_bytes((key.parent / "did.json").read_bytes())
+        did = load(key.parent / "did.json")["id"]
+        out = folder / "out"
+        issue_credentials(RECORDS, issuer, out, address)
+        trust = write(
+            folder / "trust-by-address.json",
+            {"type": "BdhvsTrustList", "issuers": [{"id": did, "name": ISSUER_NAME}]},
+        )
+        (status_list,) = (out / "status-lists").glob("*.json")
+        cache = folder / "cache"
+        web = ("--allow-http-localhost", "--cache", str(cache))
+        make_page(folder / "online", trust, [status_list], *web)  # fills the cache
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    cached, cached_output = run_page(folder / "cached", trust, [status_list], *web)
+    empty = ("--allow-http-localhost", "--cache", str(folder / "empty-cache"))
+    unread, unread_output = run_page(folder / "unread", trust, [status_list], *empty)
+
+    impostor = load_issuer(create_issuer(folder / "impostor", ISSUER_NAME, address))
+    issue_credentials(RECORDS, impostor, folder / "impostor-out", address)
+    genuine = credential_file(out, "hv001", "1.1")
+    holds = ("--trust", str(trust), "--status-list", str(status_list))
+    cases = {
+        "published key": Case(genuine, cached, (*holds, *web), GENUINE),
+        "key not published": Case(
+            credential_file(folder / "impostor-out", "hv001", "1.1"),
+            cached,
+            (*holds, *web),
+            "KHÔNG TIN CẬY",
+        ),
+        "keys not read": Case(genuine, unread, (*holds, *empty), "KHÔNG KIỂM TRA ĐƯỢC đơn vị cấp"),
+    }
+    document = f"{address}/.well-known/did.json"
+    return WebWorld(
+        address, document, did, issuer.did, cached, unread, cached_output, unread_output, cases
+    )
+
+
+def page_data(path):
+    html = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'id="bdhvs-data">(.*?)</script>', html, re.S)[1])
+
+
+def test_a_page_holds_the_keys_a_did_web_issuer_published_read_from_the_cache(web_world):
+    (entry,) = page_data(web_world.cached)["entries"]
+    published = entry["published"]
+    assert entry["id"] == web_world.did
+    assert published["url"] == web_world.document and published["keys"] == [web_world.key_id]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", published["read"])
+    told = f"  {web_world.did}: 1 keys published at {web_world.document}, read {published['read']}"
+    assert f"{told} (cached copy; cannot reach {web_world.document}" in web_world.cached_output
+    assert "cannot read the keys" not in web_world.cached_output
+
+
+def test_a_page_made_when_a_did_web_cannot_be_read_says_so_and_holds_no_keys(web_world):
+    (entry,) = page_data(web_world.unread)["entries"]
+    assert entry["published"] == {"url": web_world.document, "read": None, "keys": None}
+    (warning,) = [
+        line for line in web_world.unread_output.splitlines() if "cannot read the keys" in line
+    ]
+    assert warning.startswith(f"  cannot read the keys {web_world.did} publishes (cannot reach ")
+    assert "the page cannot check its credentials (KHÔNG KIỂM TRA ĐƯỢC)" in warning
+    assert "list the issuer's did:key" in warning
+
+
+@pytest.mark.browser
+def test_the_page_trusts_a_key_its_did_web_issuer_published_and_no_other(web_world, capsys):
+    """At phone size, offline: a credential signed with the published key is genuine and the
+    page names the address that published it and when it was read; one signed with another key
+    under the same name and address is not trusted; with the keys unread the page cannot check.
+    ``bdhvs credential verify``, offline from the same cache, agrees."""
+    from browser import axe_violations, chromium_page, require_browser_support
+
+    require_browser_support()
+    ARTIFACTS.mkdir(exist_ok=True)
+    read = page_data(web_world.cached)["entries"][0]["published"]["read"]
+    on = "/".join(reversed(read[:10].split("-")))
+    shown = {
+        "published key": [f"khóa do {web_world.document} công bố, đọc ngày {on}", ISSUER_NAME],
+        "key not published": [
+            f"khóa ký không có trong các khóa mà đơn vị công bố tại {web_world.document}"
+        ],
+        "keys not read": [f"không đọc được khóa công bố tại {web_world.document}"],
+    }
+    problems, verdicts, about = [], {}, {}
+    with chromium_page(*PHONE) as page:
+        requested = record_requests(page)
+        for name, texts in shown.items():
+            case = web_world.cases[name]
+            verdicts[name] = (python_verdict(capsys, case), page_verdict(page, case))
+            text = page.inner_text("#verdict")
+            assert all(part in text for part in texts), f"{name}: {text}"
+            path = ARTIFACTS / f"verify-page-did-web-{name.replace(' ', '-')}-phone.png"
+            page.screenshot(path=str(path), full_page=True)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > PHONE[0]:
+                problems.append(f"{name}: {wide}px wide on a {PHONE[0]}px screen")
+            problems += [f"{name}: {line}" for line in page.evaluate(SMALL_TEXT_AND_TARGETS)]
+            problems += [f"{name}: {line}" for line in axe_violations(page)]
+            about[name] = page.inner_text("#about-lists")
+    assert verdicts == {name: (case.expected,) * 2 for name, case in web_world.cases.items()}
+    held = f"Khóa do {web_world.document} công bố (1 khóa), đọc ngày {on}"
+    assert held in about["published key"]
+    unread = f"Không đọc được khóa công bố tại {web_world.document} khi tạo trang"
+    assert unread in about["keys not read"]
+    assert problems == [], "\n".join(problems)
+    pages = {web_world.cached.as_uri(), web_world.unread.as_uri()}
+    assert {url for url in requested if url != "about:blank"} == pages

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graders.common.errors import BdhvsError
+
+if TYPE_CHECKING:
+    from graders.credentials.verifypage import PageSummary
+    from graders.credentials.webcache import WebCache
 
 
 def run_verify(args: argparse.Namespace) -> None:
@@ -18,7 +23,6 @@ def run_verify(args: argparse.Namespace) -> None:
         read_credential,
         verify_credential,
     )
-    from graders.credentials.webcache import WebCache, default_cache_folder
 
     status_lists = {}
     for name in args.status_list:
@@ -31,11 +35,7 @@ def run_verify(args: argparse.Namespace) -> None:
             expected_issuer(args.issuer) if args.issuer else None,
             [Path(p) for p in args.trust] if args.trust else None,
         ),
-        web=WebCache(
-            Path(args.cache) if args.cache else default_cache_folder(),
-            offline=args.offline,
-            allow_http_localhost=args.allow_http_localhost,
-        ),
+        web=_web_cache(args),
         status_lists=status_lists,
     )
     verdict = verify_credential(
@@ -69,10 +69,21 @@ def run_verify(args: argparse.Namespace) -> None:
         print("  also checked: " + "; ".join(c for c in checked if c))
 
 
+def _web_cache(args: argparse.Namespace) -> WebCache:
+    """Where documents are read from the web, by the options of :func:`_add_web_options`."""
+    from graders.credentials.webcache import WebCache, default_cache_folder
+
+    return WebCache(
+        Path(args.cache) if args.cache else default_cache_folder(),
+        offline=args.offline,
+        allow_http_localhost=args.allow_http_localhost,
+    )
+
+
 def run_revoke(args: argparse.Namespace) -> None:
     from graders.credentials.issuer import load_issuer
     from graders.credentials.registry import CREDENTIALS, REVOKED, read_index, read_revoked, revoke
-    from graders.credentials.revocation import STATUS_DIR, publish_status_lists
+    from graders.credentials.revocation import publish_status_lists
 
     out = Path(args.out)
     registry = out / CREDENTIALS
@@ -88,12 +99,10 @@ def run_revoke(args: argparse.Namespace) -> None:
     if args.ids:
         revoke(registry, args.ids, args.reason)
         print(f"revoked {len(args.ids)} credentials (recorded in {registry / REVOKED})")
-    addresses = publish_status_lists(out, issuer)
-    for address in addresses:
-        local = out / STATUS_DIR / address.rsplit("/", 1)[-1]
-        print(f"status list -> {local}")
-        print(f"  publish it at {address}: verifiers learn of revocations from there")
-    if not addresses:
+    published = publish_status_lists(out, issuer)
+    for listed in published:
+        print(listed.note())
+    if not published:
         print(
             "no status list: these credentials were issued without a home page, so they carry "
             "no status entry and verifiers cannot learn that they were revoked"
@@ -110,9 +119,11 @@ def run_page(args: argparse.Namespace) -> None:
         [Path(p) for p in args.trust] if args.trust else None,
         [Path(p) for p in args.status_list],
         [Path(p) for p in args.publish],
+        _web_cache(args),
     )
     print(f"verification page -> {summary.page}")
     print(f"  trusts the issuers on its trust lists ({summary.issuers}), and no one else")
+    _print_web_keys(summary)
     for url, signed in summary.status_lists.items():
         print(f"  status list signed {signed}: {url}")
     if not summary.status_lists:
@@ -121,9 +132,47 @@ def run_page(args: argparse.Namespace) -> None:
         print(f"  {summary.published} credentials published -> {out / PUBLISHED}/")
     else:
         print("  no credential published: the page asks for the credential file")
+    again = "every revocation" + (
+        ", and when an issuer's published keys change" if summary.web_keys else ""
+    )
     print(
         f"  publish the folder at <home page>/{VERIFY_PAGE}/, where certificates' QR codes "
-        "link; make it again after every revocation"
+        f"link; make it again after {again}"
+    )
+
+
+def _print_web_keys(summary: PageSummary) -> None:
+    """What the page holds of the issuers its trust lists name by web address, and which it
+    cannot check: the page reads nothing from the web itself."""
+    for did, published in summary.web_keys.items():
+        fetched = published.fetched
+        why = f"; {fetched.problem}" if fetched.problem else ""
+        cached = f" (cached copy{why})" if fetched.from_cache else ""
+        print(
+            f"  {did}: {len(published.keys)} keys published at {published.url}, read "
+            f"{fetched.fetched}{cached}"
+        )
+    for did, unread in summary.unread.items():
+        print(
+            f"  cannot read the keys {did} publishes ({unread.problem}): the page cannot check "
+            "its credentials (KHÔNG KIỂM TRA ĐƯỢC); make the page again where "
+            f"{unread.url} can be read, or list the issuer's did:key"
+        )
+
+
+def _add_web_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="where documents read from the web are kept (default: ~/.cache/bdhvs)",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="read nothing from the web: only the cache"
+    )
+    parser.add_argument(
+        "--allow-http-localhost",
+        action="store_true",
+        help="for tests and local trials: read documents from this machine over plain http",
     )
 
 
@@ -149,19 +198,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="the issuer's status list, instead of the one at its address (repeat)",
     )
-    sub.add_argument(
-        "--cache",
-        metavar="DIR",
-        help="where documents read from the web are kept (default: ~/.cache/bdhvs)",
-    )
-    sub.add_argument(
-        "--offline", action="store_true", help="read nothing from the web: only the cache"
-    )
-    sub.add_argument(
-        "--allow-http-localhost",
-        action="store_true",
-        help="for tests and local trials: read documents from this machine over plain http",
-    )
+    _add_web_options(sub)
     sub.add_argument("--qr", metavar="TEXT", help="text of the certificate's QR code")
     sub.add_argument("--learner", metavar="ID", help="check it was issued to this learner id")
     sub.set_defaults(handler=run_verify)
@@ -201,4 +238,5 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="also put the credentials issued into OUTDIR (not revoked) beside the page, so that "
         "a scanned QR code shows the verdict at once; they are then on the web (repeat)",
     )
+    _add_web_options(sub)
     sub.set_defaults(handler=run_page)

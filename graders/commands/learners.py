@@ -45,8 +45,8 @@ def _publish_revocations(args: argparse.Namespace) -> None:
         return
     issuer = load_issuer(Path(args.key))
     for out in outs:
-        for address in publish_status_lists(out, issuer):
-            print(f"signed   status list {address} (publish {out}/status-lists/ again)")
+        for listed in publish_status_lists(out, issuer):
+            print(f"signed   status list: {listed.note()}")
 
 
 def register(commands: argparse._SubParsersAction) -> None:

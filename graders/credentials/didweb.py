@@ -73,9 +73,10 @@ def did_document(did: str, public_key: Ed25519PublicKey) -> dict[str, Any]:
     }
 
 
-def publishes_key(document: Any, did: str, key_multibase: str) -> bool:
-    """Whether the DID document of ``did`` lists the key for making assertions (signing
-    credentials). ``ValueError`` if the document is not the DID document of ``did``."""
+def assertion_keys(document: Any, did: str) -> list[str]:
+    """The keys (multibase, as in ``did:key``) the DID document of ``did`` lists for making
+    assertions, i.e. signing credentials. ``ValueError`` if the document is not the DID
+    document of ``did``."""
     if not isinstance(document, dict) or document.get("id") != did:
         raise ValueError(f"the document is not the DID document of {did}")
     methods = {
@@ -83,18 +84,20 @@ def publishes_key(document: Any, did: str, key_multibase: str) -> bool:
         for method in _list(document.get("verificationMethod"))
         if isinstance(method, dict)
     }
+    keys = []
     for reference in _list(document.get("assertionMethod")):
         if isinstance(reference, dict):
             method = reference
         else:
             method = methods.get(_absolute(reference, did), {})
+        key = method.get("publicKeyMultibase")
         if (
             method.get("type") in KEY_TYPES
             and _absolute(method.get("controller"), did) == did
-            and method.get("publicKeyMultibase") == key_multibase
+            and isinstance(key, str)
         ):
-            return True
-    return False
+            keys.append(key)
+    return keys
 
 
 def _list(value: Any) -> list[Any]:

@@ -9,7 +9,9 @@ credential was issued. A position is never given twice: the registry keeps those
 revoked and forgotten credentials.
 
 ``OUTDIR/status-lists/`` holds the signed lists, and nothing else: publish the folder at
-``<home page>/status-lists/``. Without a real home page (the ``.invalid`` placeholder) there is
+``<home page>/status-lists/``. A verifier reads a list at its address, so a revocation reaches
+verifiers only once the list signed after it is published there (:meth:`PublishedList.note`
+says so to the instructor). Without a real home page (the ``.invalid`` placeholder) there is
 nowhere to publish a list, so credentials are issued without a status entry.
 """
 
@@ -67,9 +69,32 @@ def status_places(registry: Path, issuer: Issuer, home: str) -> StatusPlaces | N
     return StatusPlaces(url, used)
 
 
-def publish_status_lists(out: Path, issuer: Issuer) -> list[str]:
+@dataclass(frozen=True)
+class PublishedList:
+    """A status list signed into an output folder: its file, and the address verifiers read."""
+
+    address: str
+    file: Path
+    valid_until: str | None  # when verifiers stop accepting it, if the list says
+
+    def note(self) -> str:
+        """One plain line for the instructor: what to publish where, and by when to sign it
+        again when the list expires."""
+        line = (
+            f"publish {self.file} at {self.address}: verifiers see a revocation only once "
+            "the list signed after it is there"
+        )
+        if self.valid_until is not None:
+            line += (
+                f"; the list expires at {self.valid_until}: sign it again before then (bdhvs "
+                "credential revoke, with no id) and publish it"
+            )
+        return line
+
+
+def publish_status_lists(out: Path, issuer: Issuer) -> list[PublishedList]:
     """Sign again every status list of ``issuer`` in the folder, with the revocations of the
-    registry, into ``out/status-lists/``; return their addresses."""
+    registry, into ``out/status-lists/``; return them, in the order of their addresses."""
     registry = out / CREDENTIALS
     index, revoked_entries = read_index(registry), read_revoked(registry / REVOKED)
     used: dict[str, set[int]] = {}
@@ -79,12 +104,15 @@ def publish_status_lists(out: Path, issuer: Issuer) -> list[str]:
             if entry.get("issuer") == issuer.did and "statusList" in entry:
                 places.setdefault(entry["statusList"], set()).add(entry["statusIndex"])
     signed_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    published = []
     for url, indices in sorted(used.items()):
         document = list_credential(
             issuer, url, revoked.get(url, set()), list_length(indices), signed_at
         )
-        _write(out / STATUS_DIR / _file_name(url), document)
-    return sorted(used)
+        path = out / STATUS_DIR / _file_name(url)
+        _write(path, document)
+        published.append(PublishedList(url, path, document.get("validUntil")))
+    return published
 
 
 def _entries(registry: Path) -> list[dict[str, Any]]:

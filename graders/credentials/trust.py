@@ -34,18 +34,18 @@ from pathlib import Path
 from typing import Any
 
 from graders.common.errors import BdhvsError
-from graders.credentials.didkey import DID_KEY_PREFIX
+from graders.credentials.didkey import DID_KEY_PREFIX, public_key_from_did
 from graders.credentials.didweb import (
     DID_WEB_PREFIX,
+    assertion_keys,
     did_web_for,
     document_url,
     host_of,
-    publishes_key,
 )
 from graders.credentials.instants import instant
 from graders.credentials.problems import CredentialError
 from graders.credentials.strictjson import parse_strict
-from graders.credentials.webcache import FetchError, WebCache
+from graders.credentials.webcache import Fetched, FetchError, WebCache
 
 TRUST_LIST_TYPE = "BdhvsTrustList"
 TRUST_ENV = "BDHVS_TRUST_LIST"
@@ -257,13 +257,44 @@ def _web_did(issuer: dict[str, Any]) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class PublishedKeys:
+    """The Ed25519 keys a did:web address publishes, as read from its DID document."""
+
+    url: str  # where the document was read
+    keys: tuple[str, ...]  # as did:key ids, which is how a credential names its signer
+    fetched: Fetched
+
+
+def did_document_address(did: str, web: WebCache) -> str:
+    """Where ``web`` reads the DID document of the did:web ``did``."""
+    return document_url(did, web.scheme_for(host_of(did)))
+
+
+def published_keys(did: str, web: WebCache) -> PublishedKeys:
+    """The keys the web address ``did`` publishes for signing credentials, read through
+    ``web`` (from the web, else from its cache). ``FetchError`` when the document can be read
+    from neither, ``ValueError`` when it is not the DID document of ``did``."""
+    url = did_document_address(did, web)
+    fetched = web.get(url)
+    listed = (DID_KEY_PREFIX + key for key in assertion_keys(fetched.document, did))
+    return PublishedKeys(url, tuple(key for key in listed if _is_ed25519(key)), fetched)
+
+
+def _is_ed25519(did: str) -> bool:
+    try:
+        public_key_from_did(did)
+    except ValueError:
+        return False
+    return True
+
+
 def _published_at(did: str, signer: str, web: WebCache) -> tuple[str, str]:
     """Where the DID document of ``did`` was read (in Vietnamese, in English), once checked
     that it lists ``signer``."""
-    url = document_url(did, web.scheme_for(host_of(did)))
+    url = did_document_address(did, web)
     try:
-        fetched = web.get(url)
-        listed = publishes_key(fetched.document, did, signer.removeprefix(DID_KEY_PREFIX))
+        published = published_keys(did, web)
     except FetchError as exc:
         raise CredentialError(
             f"{CANNOT_CHECK}: không đọc được khóa công bố tại {url}, và chưa có bản lưu",
@@ -274,13 +305,14 @@ def _published_at(did: str, signer: str, web: WebCache) -> tuple[str, str]:
         raise CredentialError(
             f"{CANNOT_CHECK}: {url} không phải tài liệu DID của đơn vị", f"{url}: {exc}"
         ) from None
-    if not listed:
+    if signer not in published.keys:
         raise CredentialError(
             f"{NOT_TRUSTED}: chữ ký hợp lệ nhưng khóa ký không có trong các khóa mà đơn vị "
             f"công bố tại {url}",
             f"NOT TRUSTED: the signature is valid but {signer} is not among the keys published "
             f"at {url}",
         )
+    fetched = published.fetched
     if not fetched.from_cache:
         return url, url
     why = f"; {fetched.problem}" if fetched.problem else ""

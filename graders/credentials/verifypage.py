@@ -8,6 +8,12 @@ and the credential schema. The page makes no request to anyone, works from a fil
 network, and applies the rules of ``bdhvs credential verify`` (``web/verify.js`` mirrors
 :mod:`graders.credentials.verify`; the tests run both on the same credentials).
 
+A trust list may name an issuer by its web address (``did:web``): the keys it publishes are
+read when the page is made, as ``bdhvs credential verify`` reads them (from the web, else from
+the cache), and the page holds them with the date they were read, since it cannot read them
+itself. An address whose keys cannot be read then is named to the instructor; the page answers
+"cannot check" for its credentials, as the Python verifier does offline with nothing cached.
+
 A whole credential (about 6 KB of JSON, 2 KB compressed) is far too big for a QR code a phone
 can read from paper, so the code names the credential (its id and fingerprint) and the
 credential comes from the learner, as a file the checker picks. With ``--publish OUTDIR`` the
@@ -34,11 +40,21 @@ from jinja2 import Environment, FileSystemLoader
 from graders.common.errors import BdhvsError
 from graders.common.jsonschemas import load_schema
 from graders.credentials.dataintegrity import ProofError, verify_proof
+from graders.credentials.didweb import DID_WEB_PREFIX
 from graders.credentials.problems import CredentialError
 from graders.credentials.registry import CREDENTIALS, REVOKED, revoked_ids
 from graders.credentials.strictjson import parse_strict
-from graders.credentials.trust import TRUST_ENV, default_trust_files, read_trust_list
+from graders.credentials.trust import (
+    TRUST_ENV,
+    PublishedKeys,
+    TrustedIssuer,
+    default_trust_files,
+    did_document_address,
+    published_keys,
+    read_trust_list,
+)
 from graders.credentials.verify import SCHEMA, read_credential, verify_signed
+from graders.credentials.webcache import FetchError, WebCache
 from graders.credentials.webscripts import WEB, inline_json, page_scripts
 
 PAGE = "index.html"
@@ -47,14 +63,35 @@ PUBLISHED_NAME = re.compile(r"^[0-9a-f-]{36}\.json$")
 
 
 @dataclass(frozen=True)
+class UnreadKeys:
+    """A did:web whose keys could not be read when the page was made."""
+
+    url: str  # where its DID document was looked for
+    problem: str
+
+
+@dataclass(frozen=True)
 class PageSummary:
     page: Path
     issuers: int  # entries of the trust lists
     status_lists: dict[str, str]  # address: when it was signed
     published: int  # credentials published beside the page
+    web_keys: dict[str, PublishedKeys]  # did:web of the trust lists: the keys the page holds
+    unread: dict[str, UnreadKeys]  # did:web of the trust lists whose keys could not be read
 
 
-def _trust(trust_files: list[Path] | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class PageTrust:
+    """What the page trusts: the trust lists' entries and titles, and the keys their did:web
+    entries publish."""
+
+    entries: list[TrustedIssuer]
+    lists: list[dict[str, Any]]
+    web_keys: dict[str, PublishedKeys]
+    unread: dict[str, UnreadKeys]
+
+
+def _trust(trust_files: list[Path] | None, web: WebCache) -> PageTrust:
     files = default_trust_files() if trust_files is None else trust_files
     if not files:
         raise BdhvsError(
@@ -64,19 +101,44 @@ def _trust(trust_files: list[Path] | None) -> tuple[list[dict[str, Any]], list[d
     entries, lists = [], []
     for path in files:
         read = read_trust_list(path)
-        entries += [
-            {
-                "id": entry.id,
-                "name": entry.name,
-                "validFrom": entry.valid_from.isoformat() if entry.valid_from else None,
-                "validUntil": entry.valid_until.isoformat() if entry.valid_until else None,
-                "source": path.name,
-            }
-            for entry in read
-        ]
+        entries += read
         title = parse_strict(path.read_text(encoding="utf-8")).get("name")
         lists.append({"source": path.name, "name": title, "issuers": len(read)})
-    return entries, lists
+    web_keys, unread = _read_web_keys(entries, web)
+    return PageTrust(entries, lists, web_keys, unread)
+
+
+def _read_web_keys(
+    entries: list[TrustedIssuer], web: WebCache
+) -> tuple[dict[str, PublishedKeys], dict[str, UnreadKeys]]:
+    """The keys each did:web entry publishes, read now because the page cannot read them; and
+    for those that cannot be read, why."""
+    web_keys, unread = {}, {}
+    for did in dict.fromkeys(entry.id for entry in entries if entry.id.startswith(DID_WEB_PREFIX)):
+        try:
+            web_keys[did] = published_keys(did, web)
+        except (FetchError, ValueError) as exc:
+            unread[did] = UnreadKeys(did_document_address(did, web), str(exc))
+    return web_keys, unread
+
+
+def _entry_data(entry: TrustedIssuer, trust: PageTrust) -> dict[str, Any]:
+    """An entry as web/trust.js reads it; a did:web entry with the keys its address published
+    (``keys`` and ``read`` are null when they could not be read)."""
+    data: dict[str, Any] = {
+        "id": entry.id,
+        "name": entry.name,
+        "validFrom": entry.valid_from.isoformat() if entry.valid_from else None,
+        "validUntil": entry.valid_until.isoformat() if entry.valid_until else None,
+        "source": entry.source.name,
+        "published": None,
+    }
+    if entry.id in trust.web_keys:
+        keys = trust.web_keys[entry.id]
+        data["published"] = {"url": keys.url, "read": keys.fetched.fetched, "keys": keys.keys}
+    elif entry.id in trust.unread:
+        data["published"] = {"url": trust.unread[entry.id].url, "read": None, "keys": None}
+    return data
 
 
 def _status_lists(files: list[Path]) -> dict[str, dict[str, Any]]:
@@ -117,8 +179,7 @@ def _to_publish(folders: list[Path]) -> dict[str, str]:
 
 
 def render_page(
-    entries: list[dict[str, Any]],
-    lists: list[dict[str, Any]],
+    trust: PageTrust,
     status_lists: dict[str, dict[str, Any]],
     published: bool,
 ) -> str:
@@ -128,8 +189,8 @@ def render_page(
     data = {
         "generated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "library": scripts.library,
-        "trustLists": lists,
-        "entries": entries,
+        "trustLists": trust.lists,
+        "entries": [_entry_data(entry, trust) for entry in trust.entries],
         "statusLists": status_lists,
         "schema": load_schema(SCHEMA),
         "published": published,
@@ -147,19 +208,23 @@ def write_verify_page(
     trust_files: list[Path] | None,
     status_files: list[Path],
     publish: list[Path],
+    web: WebCache,
 ) -> PageSummary:
-    """Write the page into ``out`` (and the published credentials, or none, beside it)."""
-    entries, lists = _trust(trust_files)
+    """Write the page into ``out`` (and the published credentials, or none, beside it); the
+    keys of did:web issuers are read through ``web``."""
+    trust = _trust(trust_files, web)
     status_lists = _status_lists(status_files)
     credentials = _to_publish(publish)
-    html = render_page(entries, lists, status_lists, bool(publish))
+    html = render_page(trust, status_lists, bool(publish))
     out.mkdir(parents=True, exist_ok=True)
     _replace_published(out / PUBLISHED, credentials)
     tmp = out / f".{PAGE}.tmp"
     tmp.write_text(html, encoding="utf-8")
     os.replace(tmp, out / PAGE)
     signed = {url: str(document.get("validFrom")) for url, document in status_lists.items()}
-    return PageSummary(out / PAGE, len(entries), signed, len(credentials))
+    return PageSummary(
+        out / PAGE, len(trust.entries), signed, len(credentials), trust.web_keys, trust.unread
+    )
 
 
 def _replace_published(folder: Path, credentials: dict[str, str]) -> None:

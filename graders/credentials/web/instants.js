@@ -46,3 +46,8 @@ export function instant(value, zoneOptional = false) {
 export function notYetValid(validFrom, now) {
   return validFrom > now + CLOCK_SKEW_MS;
 }
+
+// The day of an ISO date and time ("2025-07-01T…") as Vietnamese write it: 01/07/2025.
+export function day(value) {
+  return value.slice(0, 10).split("-").reverse().join("/");
+}

@@ -4,7 +4,7 @@
 // colour and symbol. Everything it needs is in the page: it sends nothing anywhere.
 
 import * as ed25519 from "@noble/ed25519";
-import { instant } from "bdhvs/instants.js";
+import { day, instant } from "bdhvs/instants.js";
 import { issuedTo, readCredential, Refusal, verifyCredential } from "bdhvs/verify.js";
 
 const data = JSON.parse(document.getElementById("bdhvs-data").textContent);
@@ -35,10 +35,6 @@ function element(tag, className, text) {
   if (className) made.className = className;
   if (text !== undefined) made.textContent = text;
   return made;
-}
-
-function day(value) {
-  return value.slice(0, 10).split("-").reverse().join("/");
 }
 
 // The credential id and fingerprint a certificate's QR code puts after "#", or null.
@@ -146,11 +142,31 @@ function showAbout() {
     const title = list.name ? `“${list.name}” (${list.source})` : list.source;
     about.append(element("li", "", `Danh sách tin cậy ${title}: ${list.issuers} đơn vị`));
   }
+  for (const line of publishedKeys()) {
+    about.append(element("li", "", line));
+  }
   for (const list of Object.values(data.statusLists)) {
     about.append(element("li", "", `Danh sách thu hồi ký ngày ${day(list.validFrom)}: ${list.id}`));
   }
   const made = `Trang tạo ngày ${day(data.generated)}; chữ ký kiểm tra bằng ${data.library}`;
   about.append(element("li", "", made));
+}
+
+// One line for each web address the trust lists name: the keys it published and when the page
+// read them, or that they could not be read when the page was made.
+function publishedKeys() {
+  const lines = new Map();
+  for (const { published, name } of data.entries) {
+    if (published === null || lines.has(published.url)) continue;
+    const line =
+      published.keys === null
+        ? `Không đọc được khóa công bố tại ${published.url} khi tạo trang: không kiểm tra ` +
+          `được chứng nhận của “${name}”`
+        : `Khóa do ${published.url} công bố (${published.keys.length} khóa), đọc ngày ` +
+          day(published.read);
+    lines.set(published.url, line);
+  }
+  return lines.values();
 }
 
 async function start() {

@@ -2,9 +2,12 @@
 // graders/credentials/trust.py: the trust lists the page was made with are the whole truth;
 // an entry names the signing key (did:key) or the web address in the issuer's profile
 // (did:web), and its optional dates bound when the issuer was trusted to issue. The page makes
-// no network request, so it cannot read the keys a did:web address publishes: such an entry
-// cannot be checked here, as in the Python verifier offline with nothing cached.
+// no network request, so the keys a did:web address publishes were read when the page was
+// made (graders/credentials/verifypage.py) and the page holds them with that date; an address
+// whose keys could not be read then cannot be checked here, as in the Python verifier offline
+// with nothing cached.
 
+import { day } from "bdhvs/instants.js";
 import { Refusal } from "bdhvs/refusal.js";
 
 const NOT_TRUSTED = "KHÔNG TIN CẬY";
@@ -12,8 +15,9 @@ const CANNOT_CHECK = "KHÔNG KIỂM TRA ĐƯỢC đơn vị cấp";
 const DID_WEB_PREFIX = "did:web:";
 
 // Why the issuer is trusted (Vietnamese), or a Refusal. `entries` are the trust lists' entries
-// as the page generator read them: {id, name, validFrom, validUntil, source}, dates as
-// instants in milliseconds or null.
+// as the page generator read them: {id, name, validFrom, validUntil, source, published}, dates
+// as instants in milliseconds or null; `published` is null for a did:key, and for a did:web the
+// {url, read, keys} of its DID document (`read` and `keys` null when it could not be read).
 export function decide(entries, signer, issuer, issued) {
   const webDid = didWebFor(issuer.url);
   const matching = entries.filter((entry) => entry.id === signer || entry.id === webDid);
@@ -30,23 +34,37 @@ export function decide(entries, signer, issuer, issued) {
       (entry.validUntil === null || issued <= entry.validUntil),
   );
   if (covering.length === 0) {
-    const day = new Date(issued).toISOString().slice(0, 10);
+    const issuedOn = new Date(issued).toISOString().slice(0, 10);
     throw new Refusal(
       NOT_TRUSTED,
-      `chứng nhận được cấp ngày ${day}, ngoài thời gian đơn vị “${matching[0].name}” ` +
+      `chứng nhận được cấp ngày ${issuedOn}, ngoài thời gian đơn vị “${matching[0].name}” ` +
         `được tin cậy (${matching.map(period).join("; ")})`,
     );
   }
   const entry = covering[0];
-  if (entry.id !== signer) {
+  const how = entry.id === signer ? "khóa" : publishedKey(entry.published, signer);
+  return `${how} của “${entry.name}” trong danh sách tin cậy ${entry.source}`;
+}
+
+// Where the did:web entry's key was published and when the page read it, once checked that
+// the address publishes `signer`.
+function publishedKey(published, signer) {
+  if (published.keys === null) {
     throw new Refusal(
       CANNOT_CHECK,
-      "trang kiểm tra không dùng mạng nên không đọc được khóa công bố tại " +
-        `${documentUrl(entry.id)} (danh sách tin cậy ghi địa chỉ web của đơn vị, không ghi ` +
-        "khóa did:key)",
+      `khi tạo trang không đọc được khóa công bố tại ${published.url}, và trang kiểm tra ` +
+        "không dùng mạng (danh sách tin cậy ghi địa chỉ web của đơn vị, không ghi khóa did:key)",
     );
   }
-  return `khóa của “${entry.name}” trong danh sách tin cậy ${entry.source}`;
+  const when = `đọc ngày ${day(published.read)}`;
+  if (!published.keys.includes(signer)) {
+    throw new Refusal(
+      NOT_TRUSTED,
+      "chữ ký hợp lệ nhưng khóa ký không có trong các khóa mà đơn vị công bố tại " +
+        `${published.url} (${when})`,
+    );
+  }
+  return `khóa do ${published.url} công bố, ${when},`;
 }
 
 function period(entry) {
@@ -71,10 +89,4 @@ function didWebFor(url) {
   const domain = parts.hostname + (parts.port ? `%3A${parts.port}` : "");
   const segments = parts.pathname.split("/").filter((segment) => segment);
   return DID_WEB_PREFIX + [domain, ...segments].join(":");
-}
-
-function documentUrl(did) {
-  const [domain, ...segments] = did.slice(DID_WEB_PREFIX.length).split(":");
-  const path = segments.length ? segments.join("/") : ".well-known";
-  return `https://${decodeURIComponent(domain)}/${path}/did.json`;
 }
