@@ -40,6 +40,8 @@ PHONE = (390, 844)
 DESKTOP = (1280, 960)
 # Taps from the start page to the next module's assignment: "Học bài", then "Làm bài tập".
 WAY_STEPS = 2
+# The start page's line on the toolbar button that shows the list, which only JupyterLab has.
+TOOLBAR_HINT = re.compile("trên thanh công cụ")
 FIRST = load_framework().path("officials").modules[0]
 MODULE = next(module for module in load_modules() if module.id == FIRST)
 
@@ -94,6 +96,8 @@ def test_browser_on_a_phone_the_start_page_leads_to_the_assignment_in_two_taps(l
         expect(upcoming).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
         expect(upcoming).to_contain_text(MODULE.title_vi)
         expect(upcoming).to_contain_text("Tiếp theo")
+        # The list is there, and a phone has no toolbar: no word of its buttons.
+        expect(page.get_by_text(TOOLBAR_HINT)).to_be_hidden()
         assert page.get_by_text(re.compile("Traceback|Error")).count() == 0
         assert page.get_by_text(re.compile(r"start_page\(|import ")).count() == 0
         ARTIFACTS.mkdir(exist_ok=True)
@@ -144,9 +148,12 @@ def test_browser_in_jupyterlab_the_start_page_opens_the_lesson_and_the_lesson_it
     width, height = DESKTOP
     with chromium_page(width, height) as page:
         panel = open_notebook(page, lab, START)
+        hint = panel.locator(".jp-MarkdownOutput").get_by_text(TOOLBAR_HINT)
+        expect(hint).to_be_visible()  # how to make the list show
         run_command_from_menus(page, "runmenu:run-all")
         upcoming = panel.locator('li[aria-current="step"]')
         expect(upcoming).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        expect(hint).to_be_hidden()  # the list shows: the line goes
         assert error_outputs(panel) == []
         page.screenshot(path=str(ARTIFACTS / "way-through-desktop-start.png"))
         # What the project writes: the text and the outputs (JupyterLab's own button that folds

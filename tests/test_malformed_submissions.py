@@ -331,3 +331,10 @@ def test_an_answer_file_over_its_cap_is_a_problem_and_is_not_read(tmp_path):
     _sparse(tmp_path / "bai.answers.json", ANSWERS_LIMIT + 1, b'{"format": ')
     found = AnswerSheet("bai", tmp_path).get("cau_1")
     assert found.value is None and f"{ANSWERS_LIMIT >> 20} MiB" in found.problem
+
+
+def test_an_answer_file_that_is_a_symbolic_link_is_a_problem_as_it_is_in_grading(tmp_path):
+    (tmp_path / "elsewhere.json").write_text('{"format": "bdhvs-answers/1"}', encoding="utf-8")
+    (tmp_path / "bai.answers.json").symlink_to(tmp_path / "elsewhere.json")
+    found = AnswerSheet("bai", tmp_path).get("cau_1")
+    assert found.value is None and "không phải là một tệp thông thường" in found.problem

@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from IPython.display import HTML
 
@@ -20,6 +21,7 @@ from curriculum.framework import load_framework
 from curriculum.learner_copy import START_PAGE, give_lessons
 from curriculum.modules import load_modules
 from curriculum.toolkit import start_page as page
+from curriculum.toolkit.handin import download_link
 from curriculum.toolkit.journey import (
     CHECKED,
     HANDED_IN,
@@ -30,6 +32,7 @@ from curriculum.toolkit.journey import (
     journey,
     next_step,
 )
+from curriculum.toolkit.links import link_button
 from curriculum.toolkit.progress import record_handin
 
 from conftest import run_bdhvs
@@ -37,6 +40,7 @@ from gradekit import hub_exchange
 
 ASSIGNMENT = "an_toan_so"
 LINK = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
+STYLE = re.compile(r'<a [^>]*style="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +185,10 @@ def test_the_start_page_widget_shows_the_chosen_path_and_follows_a_new_choice(bi
     assert chosen_path().id == "citizens"
     (output,) = listing.outputs
     markup = output["data"]["text/html"]
+    # The start page's line on how to make this list show goes once it shows.
+    assert f".{page.RUN_ALL_HINT_CLASS} {{display:none}}" in markup
+    start = nbformat.read(binder / "curriculum" / START_PAGE, as_version=4).cells[0].source
+    assert re.search(f'<p class="{page.RUN_ALL_HINT_CLASS}">[^\n]*thanh công cụ', start)
     citizens = load_framework().path("citizens")
     titles = re.findall(r"<h3[^>]*>(?:<strong[^>]*>[^<]*</strong>)?\d+\. ([^<]+)</h3>", markup)
     modules = {m.id: m for m in load_modules()}
@@ -242,3 +250,13 @@ def test_feedback_received_shows_as_one_link_to_the_newest_page(
     assert step.feedback is not None and "2026-11-02" in step.feedback.parent.name
     found = links(page._journey_html(journey(start), start))
     assert found["Xem nhận xét"] == f"/user/hv1/bat-dau/nhan-xet/{ASSIGNMENT}"
+
+
+def test_the_hand_in_download_is_a_link_as_big_as_every_other_a_learner_taps():
+    shown = download_link(b"PK", "an_toan_so-hv001.zip")
+    (style,) = STYLE.findall(shown)
+    (start_page_style,) = STYLE.findall(link_button("bai_hoc.ipynb", "Học bài"))
+    assert style == start_page_style and "min-height:44px" in style
+    assert 'download="an_toan_so-hv001.zip"' in shown
+    (saves,) = links(shown).values()
+    assert saves == "data:application/zip;base64,UEs="

@@ -19,7 +19,8 @@ File format (UTF-8 JSON)::
     }
 
 A file over ``ANSWERS_LIMIT`` bytes, or one that is not a regular file (a named pipe, a
-device), is reported as a problem without being read.
+device, a symbolic link, as in grading), is reported as a problem without being read
+(:mod:`curriculum.regular_files`).
 
 ``value`` is ``null`` when the learner cleared the answer; ``changes`` counts the saves of
 that answer; ``at`` is the local time of the last one. ``started`` is the local time of the
@@ -39,12 +40,12 @@ import json
 import os
 import re
 import secrets
-import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from curriculum.regular_files import NotRegularFile, OverLimit, read_regular
 from curriculum.toolkit.i18n import text
 
 __all__ = ["ANSWERS_LIMIT", "FORMAT", "SUFFIX", "AnswerSheet", "StoredAnswer", "answer_sheet"]
@@ -137,7 +138,7 @@ class AnswerSheet:
     def _started(self) -> str | None:
         """The ``started`` time of a usable file that has one."""
         try:
-            document = json.loads(_read(self.path))
+            document = json.loads(read_regular(self.path, ANSWERS_LIMIT))
         except (OSError, ValueError, RecursionError):
             return None
         started = document.get("started") if isinstance(document, dict) else None
@@ -147,13 +148,15 @@ class AnswerSheet:
         """The answers in the file and a problem message (None when the file is usable)."""
         file = self.path.name
         try:
-            raw = _read(self.path)
+            raw = read_regular(self.path, ANSWERS_LIMIT)
         except FileNotFoundError:
             return {}, None
         except OSError as error:
             return {}, text("sheet.unreadable", file=file, error=error.strerror or error)
-        except _NotRead as refused:
-            return {}, text(str(refused), file=file, limit=ANSWERS_LIMIT >> 20)
+        except NotRegularFile:
+            return {}, text("sheet.not_file", file=file)
+        except OverLimit:
+            return {}, text("sheet.too_big", file=file, limit=ANSWERS_LIMIT >> 20)
         try:
             document = json.loads(raw, parse_constant=_reject_constant)
         except (ValueError, RecursionError):
@@ -186,25 +189,6 @@ class AnswerSheet:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
             raise
-
-
-class _NotRead(ValueError):
-    """An answer file left unread; the message is the key of the problem's text."""
-
-
-def _read(path: Path) -> bytes:
-    """The bytes of the answer file: a regular file (a pipe or a device is never opened, so
-    never waited on) of at most :data:`ANSWERS_LIMIT` bytes, never read past that."""
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise _NotRead("sheet.not_file")
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _NotRead("sheet.not_file")
-        data = handle.read(ANSWERS_LIMIT + 1)
-    if len(data) > ANSWERS_LIMIT:
-        raise _NotRead("sheet.too_big")
-    return data
 
 
 def _check_json(value: Any) -> None:

@@ -32,8 +32,9 @@ from curriculum.toolkit.journey import (
     journey,
     next_step,
 )
+from curriculum.toolkit.links import link_button
 
-__all__ = ["lesson_next_step", "link_button", "start_page"]
+__all__ = ["lesson_next_step", "start_page"]
 
 _text = catalogue(
     "start",
@@ -70,22 +71,17 @@ _text = catalogue(
 )
 
 CHOOSER_CLASS = "bdhvs-path-chooser"
+# The start page says, in an element of this class (bat_dau.ipynb), how to make the list show in
+# JupyterLab: with a toolbar button that runs every cell. The style shown with the list hides it,
+# since it no longer applies; on a phone, Voilà (which has no toolbar) shows the list with the
+# page, so the learner never reads of a button that is not there.
+RUN_ALL_HINT_CLASS = "bdhvs-run-all-hint"
 # Widget labels are 13 px by default: too small to read on a phone.
-_CHOOSER_STYLE = (
+_PAGE_STYLE = (
     f"<style>.{CHOOSER_CLASS} label, .{CHOOSER_CLASS} select "
-    "{font-size:18px !important; height:auto !important; min-height:44px}</style>"
+    "{font-size:18px !important; height:auto !important; min-height:44px} "
+    f".{RUN_ALL_HINT_CLASS} {{display:none}}</style>"
 )
-_BUTTON = (
-    "display:inline-block;min-height:44px;box-sizing:border-box;padding:10px 16px;"
-    "margin:4px 8px 4px 0;font-size:18px;line-height:1.3;border-radius:6px;"
-    "border:2px solid #0b4fb3;text-decoration:underline;"
-)
-
-
-def link_button(href: str, label: str, primary: bool = False) -> str:
-    """A link the size of a button (44 px high at least, 18 px text): one tap on a phone."""
-    colours = "background:#0b4fb3;color:#ffffff;" if primary else "color:#0b4fb3;"
-    return f'<a href="{html.escape(href)}" style="{_BUTTON}{colours}">{html.escape(label)}</a>'
 
 
 def feedback_address(assignment: str) -> str:
@@ -164,7 +160,7 @@ def start_page(here: str | Path | None = None) -> widgets.VBox:
     def show(path_id: str) -> None:
         steps = journey(folder, framework.path(path_id))
         listing.outputs = ()
-        listing.append_display_data(HTML(_CHOOSER_STYLE + _journey_html(steps, folder)))
+        listing.append_display_data(HTML(_PAGE_STYLE + _journey_html(steps, folder)))
 
     def on_change(change: dict) -> None:
         choose_path(change["new"])

@@ -1,0 +1,1 @@
+"""The lap_trinh module's own tools for its lesson."""
