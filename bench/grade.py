@@ -3,7 +3,8 @@
     .venv/bin/python bench/grade.py --learners 40
 
 Builds a course with the real ``an_toan_so`` assignment and a cohort of submissions drawn from
-the demo answer variants (complete, partial, wrong, blank, one deleted test cell), copies the
+the demo answer variants (complete, partial, wrong, blank, one deleted test cell; every other
+learner writes the written answer in its box, as on a phone, the others in its cell), copies the
 course, grades one copy with ``nbgrader autograde`` and the other with ``bdhvs grade``, checks
 that every grade cell's score, every submission's score and every late penalty agree, and
 prints the throughput of each, their ratio and the peak memory of the ``bdhvs grade`` process.
@@ -26,7 +27,13 @@ sys.path.insert(0, str(REPO))
 
 from graders.course.build import build  # noqa: E402
 from graders.course.directory import Course, init_course  # noqa: E402
-from graders.demo.synthetic import Learner, demo_answers, make_submission, taps_of  # noqa: E402
+from graders.demo.synthetic import (  # noqa: E402
+    Learner,
+    demo_answers,
+    make_submission,
+    on_phone,
+    taps_of,
+)
 from graders.grading.score_table import score_table  # noqa: E402
 
 from measure import measured, measured_bdhvs  # noqa: E402
@@ -47,7 +54,9 @@ def build_cohort(root: Path, learners: int, seed: int) -> Course:
     taps = taps_of(source, release, answers)
     for number in range(learners):
         profile = "deleted_test" if number == 0 else rng.choice(PROFILES)
-        learner = Learner(id=f"hv{number:0{width}d}", unit="", profile=profile)
+        learner = Learner(
+            id=f"hv{number:0{width}d}", unit="", profile=profile, phone=on_phone(number)
+        )
         folder = course.submitted_dir / learner.id / ASSIGNMENT
         make_submission(learner, source, release, answers, rng, taps).write(folder)
     return course

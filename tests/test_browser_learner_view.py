@@ -142,8 +142,9 @@ def test_browser_voila_on_a_phone_shows_a_whole_unanswered_assignment_without_an
 def test_browser_on_a_phone_a_learner_taps_an_answer_hands_in_and_the_file_is_collected(
     release: Path, tmp_path: Path
 ) -> None:
-    """Voilà at phone size: tap an answer, type the learner code, tap "Nộp bài", download the
-    file; ``bdhvs collect`` then holds the tapped answer. The taps are counted."""
+    """Voilà on a phone: tap an answer, write the written answer in its box, type the learner
+    code, tap "Nộp bài", download the file; ``bdhvs collect`` then holds both answers. The taps
+    of the hand-in are counted (the written answer is an answer of its own, not counted)."""
     from playwright.sync_api import expect
 
     folder = tmp_path / ASSIGNMENT
@@ -152,29 +153,30 @@ def test_browser_on_a_phone_a_learner_taps_an_answer_hands_in_and_the_file_is_co
     steps = 0
     with (
         voila(folder / f"{ASSIGNMENT}.ipynb", ARTIFACTS / "learner-view-handin.log") as server,
-        chromium_page(width, height) as page,
+        chromium_page(width, height, phone=True) as page,
     ):
         page.goto(server.page_url())
         question = page.locator(".bdhvs-question").filter(has_text="Câu 1: ")
         option = question.get_by_role("radio").nth(1)
         expect(option).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
-        option.click()
+        option.tap()
         steps += 1
         expect(question.get_by_role("status")).to_contain_text("Đã lưu")
+        write_the_written_answer(page, width)
         code = page.get_by_label("Mã học viên")
-        code.click()
+        code.tap()
         steps += 1
         code.fill("hv_dien_thoai")
         handin = page.get_by_role("button", name=re.compile("Nộp bài"))
         handin.scroll_into_view_if_needed()
-        handin.click()
+        handin.tap()
         steps += 1
         link = page.get_by_role("link", name=re.compile("Tải tệp bài nộp"))
         expect(link).to_be_visible(timeout=UI_TIMEOUT_MS)
         link.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "learner-view-handin-phone.png"))
         with page.expect_download() as download:
-            link.click()
+            link.tap()
             steps += 1
         saved = tmp_path / download.value.suggested_filename
         download.value.save_as(saved)
@@ -189,6 +191,33 @@ def test_browser_on_a_phone_a_learner_taps_an_answer_hands_in_and_the_file_is_co
         ).read_text(encoding="utf-8")
     )["answers"]
     assert answers["cau_1"]["value"] == "B"
+    assert answers["cau_13_bai_viet"]["value"] == WRITTEN_TEXT
+    # saved while typing, at most once a second, not at every key
+    assert answers["cau_13_bai_viet"]["changes"] < len(WRITTEN_TEXT) / 4
+
+
+WRITTEN_TEXT = "Bác Tư ơi, cháu đây.\nBác đừng chuyển tiền, đó là lừa đảo."
+
+
+def write_the_written_answer(page, width: int) -> None:
+    """Tap the written answer's box, type the text on the phone's keyboard, see it saved, and
+    check that the box is as wide as the screen allows, with large text and a tall target."""
+    from playwright.sync_api import expect
+
+    question = page.locator(".bdhvs-question").filter(has_text="Câu 13: ")
+    box = question.get_by_role("textbox", name="Bài viết của bạn")
+    box.scroll_into_view_if_needed()
+    box.tap()
+    page.keyboard.type(WRITTEN_TEXT)
+    expect(question.get_by_role("status")).to_contain_text("Đã lưu")
+    page.screenshot(path=str(ARTIFACTS / "learner-view-written-phone.png"))
+    size = box.evaluate(
+        "(e) => ({font: parseFloat(getComputedStyle(e).fontSize),"
+        " right: e.getBoundingClientRect().right, width: e.getBoundingClientRect().width,"
+        " height: e.getBoundingClientRect().height})"
+    )
+    assert size["font"] >= 16 and size["height"] >= 44, size
+    assert size["right"] <= width and size["width"] >= width * 0.7, size
 
 
 def test_a_learners_server_runs_no_build_check_language_servers_or_terminals(lab: LearnerLab):

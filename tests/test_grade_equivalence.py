@@ -6,8 +6,9 @@ auto score, every submission's score and late penalty must agree, and the autogr
 must carry the same outputs, so nbgrader's feedback and export work on the result.
 
 Two courses: the real ``an_toan_so`` assignment (model, blank, partial and wrong answers from
-the demo data, an answer cell that raises, a late submission with a penalty), and the small
-``tiny`` assignment (partial credit, stderr in a test, a test that times out after 2 s).
+the demo data, a written answer typed into its box on a phone, an answer cell that raises, a late
+submission with a penalty), and the small ``tiny`` assignment (partial credit, stderr in a test,
+a test that times out after 2 s).
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def real(tmp_path_factory):
     taps = taps_of(source, release, answers)
     for learner in ("partial_late", "wrong"):
         profile = learner.split("_")[0]
-        made = make_submission(Learner(learner, "", profile), source, release, answers, rng, taps)
+        # the wrong answers come from a phone: the written one is in the answer file
+        who = Learner(learner, "", profile, phone=profile == "wrong")
+        made = make_submission(who, source, release, answers, rng, taps)
         submit(course, learner, REAL, made.files)
     (course.submitted_dir / "partial_late" / REAL / "timestamp.txt").write_text(AFTER_DUE)
     raising = nbformat.read(course.source_dir / REAL / name, as_version=4)

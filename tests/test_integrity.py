@@ -5,7 +5,8 @@ assignment as it was before its items became code-free, kept in tests/fixtures/i
 is now asked for only in the elective programming module, where copying matters just as much)
 and is graded by ``bdhvs grade``:
 ``hv_a`` writes wrong code and a long message of their own, ``hv_b`` copies them with renamed
-variables, other line breaks and spacing; four honest learners give the model answers, the
+variables, other line breaks and spacing (the message typed into the box under its question,
+which keeps it in the answer file); four honest learners give the model answers, the
 same short correct answers in a form of their own, and two of them messages of their own;
 ``hv_nhanh`` submits two minutes after the first answer. Manual grades go through a real formgrader.
 """
@@ -172,7 +173,10 @@ def cohort(tmp_path_factory) -> Course:
     course = built_copy(base / "course", [REAL], base / "sources")
     right = model_widget_answers(course)
     hand_in(course, "hv_a", OWN_CODE, WRONG_CHOICES, START, 60 * MINUTES["hv_a"])
-    hand_in(course, "hv_b", COPIED_CODE, WRONG_CHOICES, START, 60 * MINUTES["hv_b"])
+    # hv_b types the copied message into the box under the question, as on a phone
+    copied = {cell: code for cell, code in COPIED_CODE.items() if cell != "cau_10_bai_viet"}
+    typed = {**WRONG_CHOICES, "cau_10_bai_viet": COPIED_CODE["cau_10_bai_viet"]}
+    hand_in(course, "hv_b", copied, typed, START, 60 * MINUTES["hv_b"])
     for learner, message in HONEST_MESSAGES.items():
         answers = {**CONVENTIONAL, **({"cau_10_bai_viet": message} if message else {})}
         hand_in(course, learner, answers, right, START, 60 * MINUTES[learner])

@@ -138,3 +138,42 @@ def test_check_runs_nothing_when_a_hidden_region_never_closes(tmp_path):
     check = run_visible_checks(one_item_notebook(tmp_path, source))
     assert check.error and not check.results
     assert "mười bốn" not in format_report(check)
+
+
+WRITTEN = "cau_13_bai_viet"
+
+
+def written_result(check):
+    (result,) = [r for r in check.results if r.cell == WRITTEN]
+    return result
+
+
+def test_a_written_answer_counts_as_answered_from_the_answer_sheet_or_the_saved_cell(
+    built_course, tmp_path
+):
+    from curriculum.toolkit.answers import FORMAT
+
+    folder = tmp_path / "an_toan_so"
+    shutil.copytree(built_course.release_dir / "an_toan_so", folder)
+    notebook = folder / "an_toan_so.ipynb"
+    blank = run_visible_checks(notebook)
+    assert not written_result(blank).passed
+    assert "chưa viết" in written_result(blank).message
+    assert written_result(blank).competences == ("1.2", "4.2")
+
+    # typed into the box under the question, on a phone: the sheet holds it
+    answers = {WRITTEN: {"value": "Bác Tư ơi, đừng chuyển tiền.", "changes": 3, "at": None}}
+    sheet = {"format": FORMAT, "sheet": "an_toan_so", "answers": answers}
+    (folder / "an_toan_so.answers.json").write_text(json.dumps(sheet), encoding="utf-8")
+    in_sheet = run_visible_checks(notebook)
+    assert written_result(in_sheet).passed
+    assert in_sheet.passed == blank.passed + 1
+    assert f"Đã trả lời {in_sheet.passed}/{len(in_sheet.results)} câu." in format_report(in_sheet)
+
+    # typed into the answer cell in JupyterLab, then saved
+    (folder / "an_toan_so.answers.json").unlink()
+    nb = nbformat.read(notebook, as_version=4)
+    (cell,) = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN]
+    cell.source += "\n\nBác Tư ơi, đừng chuyển tiền."
+    nbformat.write(nb, notebook)
+    assert written_result(run_visible_checks(notebook)).passed

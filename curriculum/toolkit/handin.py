@@ -11,8 +11,10 @@ course for grading. The file holds the assignment's notebooks and answer files, 
 learner's self-check progress marked as self-assessed (``tu_danh_gia.json``); it carries no time
 an instructor could trust, so no late penalty applies to it.
 
-Answers given by tapping are in the answer files as soon as they are given, so they are handed
-in even when the notebook was not saved; written answers need the notebook saved first.
+Answers given by tapping, and written answers typed into the box under their question, are in
+the answer files as soon as they are given (the last words typed are saved when the button is
+pressed), so they are handed in even when the notebook was not saved. Only text typed into the
+notebook's cells themselves (in JupyterLab) needs the notebook saved first.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import ipywidgets as widgets
 
 from curriculum.toolkit.exchange import exchange_course, submit_to_exchange
 from curriculum.toolkit.i18n import catalogue
+from curriculum.toolkit.links import link_button
 from curriculum.toolkit.progress import record_handin, self_assessed_record
+from curriculum.toolkit.written import save_typing
 
 MANIFEST = "handin.json"
 SELF_ASSESSED = "tu_danh_gia.json"
@@ -97,14 +101,10 @@ def archive_name(assignment: str, learner: str) -> str:
 def download_link(data: bytes, name: str) -> str:
     """An HTML link that saves ``data`` as ``name``, with no server involved (works offline)."""
     encoded = base64.b64encode(data).decode("ascii")
-    label = html.escape(_text("download", name=name))
-    return (
-        f'<p style="font-size:18px"><a download="{html.escape(name)}" '
-        f'href="data:application/zip;base64,{encoded}" '
-        'style="display:inline-block;min-height:44px;padding:10px 16px;font-size:18px;'
-        'color:#0b4fb3;border:2px solid #0b4fb3;border-radius:6px;text-decoration:underline">'
-        f'{label}</a></p><p style="font-size:16px">{html.escape(_text("send"))}</p>'
+    link = link_button(
+        f"data:application/zip;base64,{encoded}", _text("download", name=name), download=name
     )
+    return f'<p>{link}</p><p style="font-size:16px">{html.escape(_text("send"))}</p>'
 
 
 def handin_button(folder: str | Path | None = None) -> widgets.VBox:
@@ -128,6 +128,7 @@ def handin_button(folder: str | Path | None = None) -> widgets.VBox:
     result = widgets.HTML()
 
     def on_click(_button: widgets.Button) -> None:
+        save_typing()
         try:
             if course is not None:
                 submit_to_exchange(folder, course)

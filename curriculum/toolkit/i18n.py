@@ -305,9 +305,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "{cell} ({points:g} điểm; năng lực {competences})",
         "en": "{cell} ({points:g} points; competences {competences})",
     },
+    "check.not_written": {
+        "vi": "Bạn chưa viết câu trả lời vào ô dưới câu hỏi.",
+        "en": "Nothing is written yet in the box under the question.",
+    },
     "check.summary": {
-        "vi": "Đã trả lời {passed}/{total} câu chấm tự động.",
-        "en": "{passed} of {total} auto-graded items answered.",
+        "vi": "Đã trả lời {passed}/{total} câu.",
+        "en": "{passed} of {total} items answered.",
     },
     "check.hidden": {
         "vi": "Phần tự kiểm tra chỉ cho biết câu nào đã trả lời, không cho biết đúng hay sai: "
@@ -326,8 +330,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "check.button": {"vi": "Kiểm tra bài", "en": "Check my work"},
     "check.button_help": {
-        "vi": "Bấm để xem bạn đã trả lời đủ các câu chưa. Câu viết được xét theo bài đã lưu.",
-        "en": "Press to see whether every question is answered. Written answers count once saved.",
+        "vi": "Bấm để xem bạn đã trả lời đủ các câu chưa.",
+        "en": "Press to see whether every question is answered.",
     },
     "check.running": {
         "vi": "Đang kiểm tra bản đã lưu của {name}…",
@@ -348,8 +352,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "progress.competence": {"vi": "Năng lực", "en": "Competence"},
     "progress.items_passed": {
-        "vi": "Câu đạt kiểm tra hiển thị",
-        "en": "Items passing visible checks",
+        "vi": "Câu đã trả lời",
+        "en": "Items answered",
     },
     "progress.refresh": {"vi": "Cập nhật", "en": "Refresh"},
     "progress.export": {"vi": "Xuất hồ sơ tự đánh giá", "en": "Export self-assessment"},

@@ -43,7 +43,8 @@ HANDINS_FORMAT = "bdhvs-handins/1"
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One graded test cell of a self-check: whether its visible checks passed."""
+    """One graded item of a self-check: whether a test cell's visible checks passed, or
+    whether a written answer (graded by the instructor) is there."""
 
     cell: str
     points: float
@@ -146,7 +147,8 @@ def latest_checks() -> dict[str, dict[str, Any]]:
 
 
 def competence_progress() -> dict[str, dict[str, Any]]:
-    """Per competence: visible-check items passed, items tried, and the steps they target."""
+    """Per competence: items answered (visible checks passed, a written answer given), items
+    tried, and the steps they target."""
     progress: dict[str, dict[str, Any]] = {}
     for check in _load().values():
         for result in check.get("results", []):

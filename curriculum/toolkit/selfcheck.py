@@ -3,7 +3,9 @@
 A learner's copy of an assignment holds only the visible tests; the hidden ones are added back
 by nbgrader when an instructor grades. The check runs the saved notebook in a fresh kernel in
 its own folder (so widget answers are read from their answer file, as in grading), and reports
-for each graded test cell whether its visible checks passed. It never shows a cell's code, and
+for each graded test cell whether its visible checks passed, and for each written answer (graded
+by the instructor) whether there is one: text in the answer sheet, where the box under the
+question saves it, or text typed into the saved answer cell. It never shows a cell's code, and
 it cuts out every hidden-test region before running, by nbgrader's own rule (its ClearHiddenTests,
 in any cell), so that even a notebook that still holds hidden tests reveals nothing through the
 checker; a notebook whose hidden regions that rule cannot read is not run at all.
@@ -19,10 +21,12 @@ import ipywidgets as widgets
 import nbformat
 from nbclient import NotebookClient
 
+from curriculum.toolkit.answers import AnswerSheet
 from curriculum.toolkit.checks import GRADING
 from curriculum.toolkit.handin import handin_button
 from curriculum.toolkit.i18n import text
 from curriculum.toolkit.progress import CheckResult, SelfCheck, record_check
+from curriculum.toolkit.written import save_typing
 
 __all__ = ["CheckResult", "SelfCheck", "check_button", "format_report", "run_visible_checks"]
 
@@ -36,6 +40,32 @@ def _text(key: str, **fields: object) -> str:
 def _is_visible_test(cell: nbformat.NotebookNode) -> bool:
     meta = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _is_written(cell: nbformat.NotebookNode) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "markdown" and bool(meta.get("grade")) and bool(meta.get("solution"))
+
+
+def _typed_in_cell(cell: nbformat.NotebookNode) -> bool:
+    """Whether the learner changed a written answer cell, by nbgrader's rule: its checksum
+    differs from the one the release gave it (a cell without one counts as changed)."""
+    from nbgrader.utils import compute_checksum
+
+    checksum = cell.metadata["nbgrader"].get("checksum")
+    try:
+        return checksum is None or compute_checksum(cell) != checksum
+    except (KeyError, TypeError, ValueError):  # metadata changed by hand
+        return True
+
+
+def _in_sheet(path: Path, grade_id: str) -> bool:
+    """Whether the notebook's answer sheet holds text for the written answer ``grade_id``."""
+    try:
+        stored = AnswerSheet(path.stem, path.parent).get(grade_id)
+    except ValueError:  # a notebook name no sheet can have
+        return False
+    return isinstance(stored.value, str) and bool(stored.value.strip())
 
 
 def _failure_message(cell: nbformat.NotebookNode) -> str:
@@ -79,20 +109,25 @@ def run_visible_checks(path: str | Path, timeout: int = CELL_TIMEOUT) -> SelfChe
     client.execute(env={**os.environ, GRADING: "validate"})
     results = []
     for cell in nb.cells:
-        if not _is_visible_test(cell):
+        meta = cell.metadata.get("nbgrader", {})
+        if _is_visible_test(cell):
+            message = _failure_message(cell)
+            passed = not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+            message = message or ("" if passed else _text("no_message"))
+        elif _is_written(cell):
+            passed = _typed_in_cell(cell) or _in_sheet(path, str(meta.get("grade_id")))
+            message = "" if passed else _text("not_written")
+        else:
             continue
-        meta = cell.metadata["nbgrader"]
         tags = cell.metadata.get("bdhvs", {})
-        message = _failure_message(cell)
-        has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
         results.append(
             CheckResult(
                 cell=meta.get("grade_id", "?"),
                 points=float(meta.get("points", 0)),
                 competences=tuple(tags.get("competences", ())),
                 step=tags.get("step"),
-                passed=not has_error,
-                message=message or (_text("no_message") if has_error else ""),
+                passed=passed,
+                message=message,
             )
         )
     return SelfCheck(path.name, tuple(results))
@@ -139,6 +174,7 @@ def check_button(notebook: str | None = None) -> widgets.VBox:
     report = widgets.Output(layout=widgets.Layout(width="100%"))
 
     def on_click(_button: widgets.Button) -> None:
+        save_typing()  # what the learner typed last is in the sheet before the check reads it
         report.clear_output()
         target = notebook or _current_notebook()
         with report:

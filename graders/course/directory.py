@@ -53,7 +53,21 @@ c.OverwriteCells.add_missing_cells = True
 # so "Run All" never stops on an untouched answer and a question answered through a widget still
 # shows its widget. An untouched answer still earns nothing: the tests find no answer.
 c.ClearSolutions.code_stub = {{"python": "# Trả lời tại đây"}}
-c.ClearSolutions.text_stub = "Viết câu trả lời của bạn ở đây."
+c.ClearSolutions.text_stub = "Viết vào ô bên dưới."
+
+# A written answer is typed into the box under its question (the only way on a phone) and kept
+# in the answer file: this first step adds it to the answer cell nbgrader grades by hand, so
+# formgrader, feedback and exports see it (graders/course/written_answers.py). nbgrader's own
+# steps follow. Named, not imported, so that without bdhvs installed autograde fails instead of
+# scoring those answers 0.
+c.Autograde.sanitize_preprocessors = [
+    "graders.course.written_answers.WrittenAnswers",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Feedback learners receive (`nbgrader generate_feedback`) shows no hidden test, no mark scheme
 # and no output that quotes them: a test cell shows its visible checks and its verdict

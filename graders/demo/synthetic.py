@@ -10,7 +10,9 @@ Learners answer as real ones do: a question asked through a widget or a simulate
 answered by tapping, which leaves the notebook's code as released and saves the answer in the
 answer file beside it; only a question that asks for code (the programming module) is answered
 by writing code in its cell. The taps are what the widgets save when the model or the wrong
-answer of each question is given (:func:`taps_of`).
+answer of each question is given (:func:`taps_of`). A written answer is typed into the box under
+its question, which saves it in the answer file, by the learners who work on a phone
+(:func:`on_phone`); the others type it into the answer cell itself, as JupyterLab allows.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from curriculum.toolkit.answers import SUFFIX
+from curriculum.toolkit.written import WrittenAnswer
 from graders.common.errors import BdhvsError
 from graders.course.directory import Course
 from graders.grading.grade import read_report
@@ -50,6 +53,7 @@ INSTRUCTOR_GRADES_SHARE = 0.7
 WRITTEN_CREDIT = (1.0, 0.25, 0.5)  # share of points for the good, weak and middling answers
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
+TYPED = "…"  # what taps_of types into each written answer's box, to see how the box saves it
 
 
 FAILED = "failed"  # grading could not grade the submission; its message says why
@@ -85,7 +89,13 @@ class Learner:
     id: str
     unit: str
     profile: str
+    phone: bool = False  # writes in the box under a written question, never in its cell
     written: dict[str, int] = field(default_factory=dict)  # manual cell -> answer variant
+
+
+def on_phone(number: int) -> bool:
+    """Whether the ``number``-th learner of a cohort works on a phone: every other one does."""
+    return number % 2 == 1
 
 
 def demo_answers(assignment: str) -> dict[str, Any]:
@@ -110,7 +120,12 @@ def cohort(size: int, rng: random.Random) -> list[Learner]:
     rng.shuffle(profiles)
     width = max(3, len(str(size)))
     return [
-        Learner(id=f"hv{i + 1:0{width}d}", unit=UNITS[i % len(UNITS)], profile=profile)
+        Learner(
+            id=f"hv{i + 1:0{width}d}",
+            unit=UNITS[i % len(UNITS)],
+            profile=profile,
+            phone=on_phone(i),
+        )
         for i, profile in enumerate(profiles)
     ]
 
@@ -136,26 +151,31 @@ def answer_variant(profile: str, rng: random.Random) -> str:
 @dataclass(frozen=True)
 class Taps:
     """What an assignment's widgets save in its answer file, for each answer cell, when each
-    question is answered the model way (``right``) or the demo's wrong way (``wrong``)."""
+    question is answered the model way (``right``) or the demo's wrong way (``wrong``), and
+    what the box of each written answer saves, by the written cell's grade id (``typed``, whose
+    value is to be replaced by the text)."""
 
     file: str = ""
     document: dict[str, Any] = field(default_factory=dict)
     right: dict[str, dict[str, Any]] = field(default_factory=dict)
     wrong: dict[str, dict[str, Any]] = field(default_factory=dict)
+    typed: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def taps_of(
     source: nbformat.NotebookNode, release: nbformat.NotebookNode, answers: dict[str, Any]
 ) -> Taps:
     """Run the released notebook's cells once with the model answers and once with the wrong
-    ones, in a scratch folder, and note which answers each answer cell saved."""
+    ones, in a scratch folder, and note which answers each answer cell saved; the first time,
+    type into every written answer's box too."""
     model = _model_answers(source)
     saved: dict[str, dict[str, dict[str, Any]]] = {}
-    file, document = "", {}
+    file, document, typed = "", {}, {}
     for variant, code_of in (("right", model), ("wrong", answers["wrong"])):
-        found, file, document = _run_answers(release, code_of, file, document)
+        found, file, document, boxes = _run_answers(release, code_of, file, document, not typed)
         saved[variant] = found
-    return Taps(file, document, saved["right"], saved["wrong"])
+        typed = typed or boxes
+    return Taps(file, document, saved["right"], saved["wrong"], typed)
 
 
 def _model_answers(source: nbformat.NotebookNode) -> dict[str, str]:
@@ -167,9 +187,14 @@ def _model_answers(source: nbformat.NotebookNode) -> dict[str, str]:
 
 
 def _run_answers(
-    release: nbformat.NotebookNode, code_of: dict[str, str], file: str, document: dict[str, Any]
-) -> tuple[dict[str, dict[str, Any]], str, dict[str, Any]]:
+    release: nbformat.NotebookNode,
+    code_of: dict[str, str],
+    file: str,
+    document: dict[str, Any],
+    type_in_boxes: bool,
+) -> tuple[dict[str, dict[str, Any]], str, dict[str, Any], dict[str, dict[str, Any]]]:
     found: dict[str, dict[str, Any]] = {}
+    typed: dict[str, dict[str, Any]] = {}
     namespace: dict[str, Any] = {}
     with (
         tempfile.TemporaryDirectory(prefix="bdhvs-taps-") as folder,
@@ -199,7 +224,13 @@ def _run_answers(
             if changed and meta.get("solution"):
                 found[meta["grade_id"]] = changed
             before = dict(now)
-    return found, file, document
+        boxes = [box for box in namespace.values() if isinstance(box, WrittenAnswer)]
+        for box in boxes if type_in_boxes else ():
+            box.set_answer(TYPED)
+            saved = json.loads(box.sheet.path.read_text(encoding="utf-8"))
+            typed[box.qid] = saved["answers"][box.qid]
+            file, document = box.sheet.path.name, document or saved
+    return found, file, document, typed
 
 
 @dataclass
@@ -223,7 +254,8 @@ def make_submission(
     taps: Taps | None = None,
 ) -> Submission:
     """What ``learner`` submits for the notebook of ``answers``: a question answered by tapping
-    (one in ``taps``) leaves its cell as released and its answer in the answer file."""
+    (one in ``taps``), or a written answer of a learner on a phone, leaves its cell as released
+    and its answer in the answer file."""
     taps = taps or Taps()
     model = _model_answers(source)
     nb = nbformat.from_dict(json.loads(nbformat.writes(release)))
@@ -240,7 +272,10 @@ def make_submission(
             texts = answers["written"][cell_id]
             index = 0 if variant == "correct" else rng.randrange(len(texts))
             learner.written[cell_id] = index
-            cell.source = texts[index]
+            if learner.phone and cell_id in taps.typed:
+                tapped[cell_id] = {**taps.typed[cell_id], "value": texts[index]}
+            else:
+                cell.source = texts[index]
         elif cell_id in taps.right:
             if variant != "blank":
                 tapped.update((taps.right if variant == "correct" else taps.wrong).get(cell_id, {}))
@@ -281,7 +316,9 @@ def grade_written_answers(
             submission = gradebook.find_submission(assignment, learner.id)
             for notebook in submission.notebooks:
                 for grade_row in notebook.grades:
-                    if grade_row.name in learner.written:
+                    # formgrader lists the answers there are: none is scored unless grading
+                    # found it, in the cell or in the answer file
+                    if grade_row.name in learner.written and grade_row.needs_manual_grade:
                         credit = WRITTEN_CREDIT[learner.written[grade_row.name] % 3]
                         grade_row.manual_score = credit * grade_row.max_score
                         given += 1

@@ -4,7 +4,9 @@ Before anything runs, each submission folder is surveyed without opening a file
 (:func:`graders.common.learner_files.survey`: special files, hard links, files over the caps),
 then checked (:mod:`graders.grading.submission`) for what would otherwise end in a traceback
 (unreadable notebooks, an empty folder) and for what the learner changed that they should not
-have; problems are reported for that learner and the rest of the cohort is graded.
+have; problems are reported for that learner and the rest of the cohort is graded. A course
+whose configuration does not add the written answers typed on a phone to their cells
+(:mod:`graders.course.written_answers`) is refused, with the lines to copy.
 An engine (:mod:`graders.grading.engines`, chosen by name) then grades:
 
 - ``fork`` (the default): nbgrader's own Autograde pipeline in this process, with only the
@@ -40,14 +42,14 @@ from tqdm import tqdm
 from graders.common.digests import fingerprint
 from graders.common.errors import BdhvsError
 from graders.common.learner_files import survey
-from graders.course import feedback
+from graders.course import feedback, written_answers
 from graders.course.directory import CONFIG_NAME, Course
 from graders.gradebook.attempts import record_attempts
 from graders.gradebook.database import identity
 from graders.grading.engines import DEFAULT, Options, Task, engine_named
 from graders.grading.resume import Ledger, grading_context
 from graders.grading.runners import Finished, Pending
-from graders.grading.submission import inspect_submission, load_release
+from graders.grading.submission import Release, inspect_submission, load_release, written_ids
 
 FEEDBACK_UNSAFE = (
     "warning: {config} does not cut hidden tests out of nbgrader's feedback; "
@@ -107,9 +109,12 @@ def grade(
     options = Options(workers=workers, scheduler=scheduler)
     chosen.check(options)
     say = say or (lambda line: None)
-    if not feedback.configured(course.config()):
+    config = course.config()
+    if not feedback.configured(config):
         say(FEEDBACK_UNSAFE.format(config=course.root / CONFIG_NAME))
     release = load_release(course.release_dir / assignment)
+    if has_written_answers(release) and not written_answers.configured(config):
+        raise BdhvsError(written_answers.NOT_CONFIGURED.format(config=course.root / CONFIG_NAME))
     learners = submitted_learners(course, assignment)
     # nbgrader's own session handling warns on every new learner; the warning is not about them.
     warnings.filterwarnings("ignore", message=".*not in session, add operation along")
@@ -183,6 +188,11 @@ def grade(
     write_report(course, assignment, ordered)
     say(summary(len(candidates) + len(refused), skipped, elapsed, chosen.label(options)))
     return ordered
+
+
+def has_written_answers(release: Release) -> bool:
+    """Whether an assignment has an answer cell written in Markdown, graded by hand."""
+    return any(written_ids(cells) for cells in release.values())
 
 
 def summary(processed: int, skipped: int, seconds: float, engine: str) -> str:

@@ -7,7 +7,8 @@ module, so nothing here blocks or reads past a cap.
 Checking finds what would otherwise end in a traceback (unreadable notebooks, an empty folder)
 and what a learner changed that they should not have: deleted or edited locked cells, nbgrader
 metadata that differs from the release (a test turned into an answer cell, other points, another
-checksum), cells claiming grade ids the assignment does not have, and symbolic links.
+checksum), cells claiming grade ids the assignment does not have, symbolic links, and an
+answer file whose written answers cannot be used (grading then adds none of them).
 
 Staging copies the submission to where the fork engine's nbgrader reads it: regular files only
 (a symbolic link could make nbgrader copy the course's hidden tests next to the learner's code),
@@ -28,6 +29,7 @@ from typing import Any
 import nbformat
 
 from graders.common.learner_files import cap_of, read_capped, read_notebook, shown
+from graders.course.written_answers import is_written, read_written
 
 CANONICAL_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id", "schema_version")
 
@@ -59,6 +61,13 @@ def load_release(folder: Path) -> Release:
                 cells[meta["grade_id"]] = ReleasedCell(cell.cell_type, cell.source, dict(meta))
         release[path.stem] = cells
     return release
+
+
+def written_ids(cells: dict[str, ReleasedCell]) -> list[str]:
+    """The grade ids of a released notebook's written answer cells."""
+    return [
+        grade_id for grade_id, cell in cells.items() if is_written(cell.cell_type, cell.nbgrader)
+    ]
 
 
 @dataclass
@@ -115,6 +124,10 @@ def inspect_submission(folder: Path, release: Release) -> Inspection:
         flags, forged = compare_cells(nb, cells)
         found.flags += [f"{name}.ipynb: {flag}" for flag in flags]
         found.forged = found.forged or forged
+        written = written_ids(cells)
+        if written:
+            problems = read_written(folder, name, written).problems
+            found.flags += [f"{name}.ipynb: written answer not graded: {p}" for p in problems]
     return found
 
 

@@ -307,7 +307,8 @@ def _widget_items(folder: Path) -> list[Item]:
 def learner_items(
     folder: Path, questions: _Questions, problems: list[str], learner: str
 ) -> list[Item]:
-    """One learner's answers: solution cells the release has, and widget answers."""
+    """One learner's answers: solution cells the release has, and widget answers; a written
+    answer saved in the answer file is text of its cell."""
     items = []
     for name in questions.notebooks:
         path = folder / name
@@ -322,7 +323,17 @@ def learner_items(
             key = f"{stem}/{grade_id}"
             if key in questions.given:
                 items.append(Item(key, _kind(cell), cell.source))
-    return items + _widget_items(folder)
+    texts = {item.key: index for index, item in enumerate(items) if item.kind == "text"}
+    for item in _widget_items(folder):
+        qid, value = item.content
+        cell = f"{item.key.split('.answers/', 1)[0]}/{qid}"
+        if cell in texts and isinstance(value, str):
+            # a written answer typed into the box under its question: text, as in its cell
+            index = texts[cell]
+            items[index] = Item(cell, "text", f"{items[index].content}\n\n{value}")
+        else:
+            items.append(item)
+    return items
 
 
 def check_assignment(
