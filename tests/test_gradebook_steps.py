@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbgrader.preprocessors.saveautogrades as nbgrader_saveautogrades
 import pytest
 import sqlalchemy
-from nbgrader.api import Gradebook, InvalidEntry
+from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 
 from graders.gradebook.database import normalise
 from graders.grading.nbgrader_speed import shared_engines
@@ -85,3 +86,53 @@ def test_steps_do_not_nest():
         inner = gradebooks.one_transaction()
         with pytest.raises(RuntimeError, match="do not nest"):
             inner.__enter__()
+
+
+def submitted_course(url: str) -> None:
+    """One assignment with a graded code cell, a written answer and a learner's submission."""
+    with Gradebook(url) as gradebook:
+        gradebook.add_notebook("bai", "bai_1")
+        gradebook.add_grade_cell("cau_1", "bai", "bai_1", max_score=2, cell_type="code")
+        gradebook.add_grade_cell("cau_2", "bai", "bai_1", max_score=4, cell_type="markdown")
+        gradebook.add_solution_cell("cau_2", "bai", "bai_1")
+        for name, kind in (("cau_1", "code"), ("cau_2", "markdown")):
+            gradebook.add_source_cell(name, "bai", "bai_1", cell_type=kind, source="x")
+        gradebook.add_student("hv01")
+        gradebook.add_submission("bai_1", "hv01")
+
+
+LOOK_UPS = [
+    ("find_source_cell", ("cau_2", "bai", "bai_1")),
+    ("find_graded_cell", ("cau_1", "bai", "bai_1")),
+    ("find_grade", ("cau_2", "bai", "bai_1", "hv01")),
+    ("find_comment", ("cau_2", "bai", "bai_1", "hv01")),
+]
+
+
+@pytest.mark.parametrize(("method", "args"), LOOK_UPS)
+def test_look_ups_during_a_run_find_the_rows_nbgrader_finds(db_url, method, args):
+    submitted_course(db_url)
+    with Gradebook(db_url) as gradebook:
+        expected = getattr(gradebook, method)(*args).id
+    with shared_engines() as gradebooks, gradebooks.one_transaction(), Gradebook(db_url) as book:
+        assert getattr(book, method)(*args).id == expected
+        assert getattr(book, method)(*args) is getattr(book, method)(*args)
+        with pytest.raises(MissingEntry):
+            getattr(book, method)("khong_co", *args[1:])
+
+
+def test_grades_saved_during_a_run_reach_the_gradebook_once_the_step_ends(db_url):
+    submitted_course(db_url)
+    with shared_engines() as gradebooks:
+        with gradebooks.one_transaction(), nbgrader_saveautogrades.Gradebook(db_url) as book:
+            book.find_grade("cau_1", "bai", "bai_1", "hv01").auto_score = 2
+            book.db.commit()  # as SaveAutoGrades does after each grade
+        failing = pytest.raises(RuntimeError, match="grading failed")
+        saving = nbgrader_saveautogrades.Gradebook
+        with failing, gradebooks.one_transaction(), saving(db_url) as book:
+            book.find_grade("cau_2", "bai", "bai_1", "hv01").auto_score = 4
+            book.db.commit()
+            raise RuntimeError("grading failed")
+    with Gradebook(db_url) as gradebook:
+        assert gradebook.find_grade("cau_1", "bai", "bai_1", "hv01").auto_score == 2
+        assert gradebook.find_grade("cau_2", "bai", "bai_1", "hv01").auto_score is None

@@ -14,14 +14,19 @@ None changes what nbgrader computes or writes:
   SQLAlchemy's cache of compiled queries. Each ``Gradebook`` also lists the database's tables,
   creates the missing ones and checks that the course has its row; once a step that did so has
   been committed, they exist for the rest of the run, and later gradebooks skip those checks.
-- nbgrader looks up the assignment's cells (a query joining three tables) once for every cell
-  of every submission. While :func:`shared_engines` is active, a gradebook reads all the cells
-  of a notebook in one query the first time it needs one of them, and answers later look-ups
-  from what it read; a cell it has not read is looked up as nbgrader does.
-- nbgrader commits after every grade and comment it saves, and each commit waits for the disk.
-  Inside :meth:`SharedGradebooks.one_transaction`, every gradebook of the step works in one
-  database transaction, committed once when the step ends: each of nbgrader's sessions runs in
-  a savepoint of it, so nbgrader's commits and rollbacks keep their meaning within the step.
+- nbgrader looks up the assignment's cells (a query joining three tables), and each grade and
+  comment it saves (a query joining six), once for every cell of every submission. While
+  :func:`shared_engines` is active, a gradebook reads all the rows of one kind for a notebook
+  (or a learner's notebook) in one query the first time it needs one of them, and answers later
+  look-ups from what it read; a row it has not read is looked up as nbgrader does. The rows are
+  the session's own objects, so what nbgrader changes in them is saved as before.
+- nbgrader's SaveAutoGrades step commits after every grade and comment it saves, which writes
+  each one out and makes the session read it again for the next; while :func:`shared_engines`
+  is active, it commits them all once, when it is done (:class:`_CommitOnExit`).
+- Each commit of nbgrader's waits for the disk. Inside
+  :meth:`SharedGradebooks.one_transaction`, every gradebook of the step works in one database
+  transaction, committed once when the step ends: each of nbgrader's sessions runs in a
+  savepoint of it, so nbgrader's commits and rollbacks keep their meaning within the step.
   A step that fails, or a run killed mid-step, leaves nothing of that step in the gradebook.
 """
 
@@ -34,7 +39,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import nbgrader.api
+import nbgrader.preprocessors.saveautogrades
 import sqlalchemy
+import sqlalchemy.orm
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from sqlalchemy import Connection, Engine, Transaction
@@ -170,23 +177,65 @@ class _TablesExist:
         return sorted(nbgrader.api.Base.metadata.tables)
 
 
-def _read_once(find: Callable[..., Any], cells_of: str) -> Callable[..., Any]:
-    """nbgrader's look-up of one cell of the assignment, answered from all the notebook's
-    cells of that kind, read once per gradebook."""
+_ReadAll = Callable[..., dict[str, Any]]
 
-    def find_cell(gradebook: Gradebook, name: str, notebook: str, assignment: str) -> Any:
-        read = gradebook.__dict__.setdefault("_cells_read", {})
-        key = (cells_of, notebook, assignment)
+
+def _read_once(find: Callable[..., Any], read_all: _ReadAll) -> Callable[..., Any]:
+    """nbgrader's look-up of one row by name, answered from all the rows of its kind that
+    ``read_all`` reads at once, once per gradebook; a name not among them is looked up as
+    nbgrader does (which raises nbgrader's own error)."""
+
+    def find_one(gradebook: Gradebook, name: str, *scope: str) -> Any:
+        read = gradebook.__dict__.setdefault("_read_once", {})
+        key = (find.__name__, *scope)
         if key not in read:
             try:
-                found = gradebook.find_notebook(notebook, assignment)
+                read[key] = read_all(gradebook, *scope)
             except MissingEntry:
-                return find(gradebook, name, notebook, assignment)  # nbgrader's own error
-            read[key] = {cell.name: cell for cell in getattr(found, cells_of)}
-        cell = read[key].get(name)
-        return cell if cell is not None else find(gradebook, name, notebook, assignment)
+                return find(gradebook, name, *scope)
+        found = read[key].get(name)
+        return found if found is not None else find(gradebook, name, *scope)
 
-    return find_cell
+    return find_one
+
+
+def _source_cells(gradebook: Gradebook, notebook: str, assignment: str) -> dict[str, Any]:
+    return {cell.name: cell for cell in gradebook.find_notebook(notebook, assignment).source_cells}
+
+
+def _graded_cells(gradebook: Gradebook, notebook: str, assignment: str) -> dict[str, Any]:
+    return {cell.name: cell for cell in gradebook.find_notebook(notebook, assignment).grade_cells}
+
+
+def _per_cell(kind: type) -> _ReadAll:
+    """A submitted notebook's rows of ``kind`` (grades, comments), with their cells, by name."""
+
+    def read_all(gradebook: Gradebook, notebook: str, assignment: str, student: str):
+        submitted = gradebook.find_submission_notebook(notebook, assignment, student)
+        rows = (
+            gradebook.db.query(kind)
+            .options(sqlalchemy.orm.joinedload(kind.cell))
+            .filter(kind.notebook_id == submitted.id)
+        )
+        return {row.cell.name: row for row in rows}
+
+    return read_all
+
+
+class _CommitOnExit(Gradebook):
+    """The gradebook nbgrader's SaveAutoGrades step opens, which commits after every grade and
+    comment it saves: here its changes are committed once, when the step closes it without an
+    error, and none of them if it raises, as a failed step is rolled back anyway."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._commit = self.db.commit
+        self.db.commit = lambda: None  # type: ignore[method-assign]
+
+    def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        if exc_type is None:
+            self._commit()
+        super().__exit__(exc_type, *rest)
 
 
 @contextlib.contextmanager
@@ -199,8 +248,13 @@ def shared_engines() -> Iterator[SharedGradebooks]:
         (nbgrader.api, "inspect"): shared.inspect,
         (metadata, "create_all"): shared.create_all,
         (Gradebook, "check_course"): shared.check_course(Gradebook.check_course),
-        (Gradebook, "find_source_cell"): _read_once(Gradebook.find_source_cell, "source_cells"),
-        (Gradebook, "find_graded_cell"): _read_once(Gradebook.find_graded_cell, "grade_cells"),
+        (Gradebook, "find_source_cell"): _read_once(Gradebook.find_source_cell, _source_cells),
+        (Gradebook, "find_graded_cell"): _read_once(Gradebook.find_graded_cell, _graded_cells),
+        (Gradebook, "find_grade"): _read_once(Gradebook.find_grade, _per_cell(nbgrader.api.Grade)),
+        (Gradebook, "find_comment"): _read_once(
+            Gradebook.find_comment, _per_cell(nbgrader.api.Comment)
+        ),
+        (nbgrader.preprocessors.saveautogrades, "Gradebook"): _CommitOnExit,
     }
     originals = {place: place[0].__dict__.get(place[1]) for place in replaced}
     for (owner, name), value in replaced.items():
