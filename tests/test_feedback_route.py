@@ -9,14 +9,16 @@ Vietnamese instead, and the server goes on answering.
 from __future__ import annotations
 
 import os
+import tracemalloc
 import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from curriculum import regular_files
 from curriculum.landing import CANNOT_SHOW, FEEDBACK_LIMIT, NO_FEEDBACK, newest_feedback
-from curriculum.regular_files import NotRegularFile, OverLimit
+from curriculum.regular_files import Changed, NotRegularFile, OverLimit, read_regular
 
 from browser import LearnerLab, learner_lab
 from conftest import REPO
@@ -58,6 +60,33 @@ def test_a_page_over_the_limit_is_refused_unread(tmp_path: Path):
         handle.truncate(FEEDBACK_LIMIT + 1)  # sparse: takes no room
     with pytest.raises(OverLimit):
         newest_feedback(tmp_path, ASSIGNMENT)
+
+
+def test_reading_a_small_file_under_a_large_limit_takes_memory_for_the_file_only(tmp_path: Path):
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE)
+    tracemalloc.start()
+    try:
+        assert read_regular(page, 1 << 30) == PAGE
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20  # a piece of the file at a time, not the gigabyte allowed
+
+
+def test_a_file_swapped_after_it_was_looked_at_is_refused(tmp_path: Path, monkeypatch):
+    page, other = tmp_path / "page.html", tmp_path / "other.html"
+    page.write_bytes(PAGE)
+    other.write_bytes(b"swapped in")
+    opening = os.open
+
+    def swap_then_open(path, *args, **kwargs):
+        os.replace(other, page)
+        return opening(path, *args, **kwargs)
+
+    monkeypatch.setattr(regular_files.os, "open", swap_then_open)
+    with pytest.raises(Changed):
+        read_regular(page, 1 << 20)
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,7 @@ from typing import Any
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines, strip_transient
 
+from curriculum.regular_files import Changed, NotRegularFile, OverLimit, read_regular
 from curriculum.toolkit.answers import ANSWERS_LIMIT, SUFFIX
 
 NOTEBOOK_LIMIT = 16 << 20  # one notebook file
@@ -47,7 +48,6 @@ JSON_CONTAINERS = 100_000  # arrays and objects in one document ("{" and "[" cou
 NBFORMAT_MINOR_LIMIT = 100  # nbformat 4.0 to 4.99
 CELL_TYPES = ("code", "markdown", "raw")
 MESSAGE_LIMIT = 200  # characters of a library's error quoted in a message
-CHUNK = 1 << 20
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # JSON's way to write half a character
 _SPECIAL = {
@@ -159,37 +159,27 @@ def _regular_problem(relative: str, info: os.stat_result, cap: int | None = None
 def read_capped(path: Path, limit: int, relative: str | None = None) -> bytes:
     """The bytes of the regular file at ``path``, which may hold at most ``limit`` of them.
 
-    Never follows a symbolic link, never opens a pipe or a device, never reads past
-    ``limit``. Raises :class:`Refused`, naming the file as ``relative`` (default: its name),
-    or ``OSError`` when it cannot be opened.
+    Read by the learners' files' one rule (:func:`curriculum.regular_files.read_regular`: never
+    through a symbolic link, never a pipe or a device, never past ``limit``), and refused as a
+    submission's file is, a hard link included. Raises :class:`Refused`, naming the file as
+    ``relative`` (default: its name), or ``OSError`` when it cannot be opened.
     """
     relative = shown(relative or path.name)
-    before = os.lstat(path)
-    if not stat.S_ISREG(before.st_mode):
-        kind = "a symbolic link" if stat.S_ISLNK(before.st_mode) else "not a regular file"
-        raise Refused(f"{relative} is {kind}")
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) != (
-            before.st_dev,
-            before.st_ino,
-        ):
-            raise Refused(f"{relative} changed while it was read")
+
+    def accept(info: os.stat_result) -> None:
         problem = _regular_problem(relative, info, limit)
         if problem:
             raise Refused(problem)
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = handle.read(min(CHUNK, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    if size > limit:
-        raise Refused(f"{relative} is over the cap of {size_text(limit)}")
-    return b"".join(chunks)
+
+    try:
+        return read_regular(path, limit, accept)
+    except Changed as exc:
+        raise Refused(f"{relative} changed while it was read") from exc
+    except NotRegularFile as exc:
+        kind = "a symbolic link" if exc.link else "not a regular file"
+        raise Refused(f"{relative} is {kind}") from exc
+    except OverLimit as exc:
+        raise Refused(f"{relative} is over the cap of {size_text(limit)}") from exc
 
 
 def load_json(data: bytes, name: str) -> Any:
