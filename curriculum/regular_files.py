@@ -4,7 +4,8 @@ A learner's folder may hold anything under an expected name: a named pipe, whose
 for a writer for ever; a device; a symbolic link to a file elsewhere; a file of gigabytes. Every
 such file is read by the one rule here: the answer files (:mod:`curriculum.toolkit.answers`),
 the feedback pages the learner's server shows (:mod:`curriculum.landing`), and, through
-:func:`graders.common.learner_files.read_capped`, everything grading reads of a submission. It
+:func:`graders.common.learner_files.read_capped`, the files grading reads from a submission
+folder (the sandbox reads answer files from inside its own view with the same checks). It
 is a regular file, never reached through a symbolic link, never read past a limit, and read in
 pieces, so that memory follows the file's size and not the limit. Only the standard library is
 imported, because every learner's server imports this when it starts.
