@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from graders.common.errors import BdhvsError
-from graders.grading.sandbox import wire
+from graders.grading.sandbox import roles, wire
 from graders.grading.sandbox.wire import FrameReader, WireError
 
 READY_TIMEOUT = 120.0
@@ -149,7 +149,7 @@ class ExecutionPool:
         assert self.control is not None
         self.started(wait=True)
         ours, theirs = socket.socketpair()
-        socket.send_fds(self.control, [b"spawn"], [theirs.fileno()])
+        socket.send_fds(self.control, [roles.spawn_request(job.cells)], [theirs.fileno()])
         theirs.close()
         pid = json.loads(self.control.recv(1 << 16))["pid"]
         wire.send(ours, {"files": job.files, "cells": job.cells})

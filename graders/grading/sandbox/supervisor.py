@@ -1,7 +1,7 @@
 """The trusted process that runs one notebook job: it sets up the sandbox and feeds the cells.
 
-Forked from the zygote, it forks two processes before it receives the job, so that neither holds
-anything of the job it has not been sent:
+Forked from the zygote, it forks the processes the job needs before it receives the job, so that
+none holds anything of the job it has not been sent:
 
 - the *learner* (:mod:`graders.grading.sandbox.cellrunner`, role ``learner``) runs the learner's
   cells and the course's locked cells, never a test, in new mount, network, PID and IPC
@@ -18,7 +18,9 @@ relays the question and the answer without reading more than a limit.
 
 When the learner changed no code (every answer cell as released: an answer given by tapping is
 in the answer file), no process runs learner code, and the judge alone runs the notebook in the
-learner's full sandbox.
+learner's full sandbox. The grading process's request says so
+(:mod:`graders.grading.sandbox.roles`), and no separate judge is forked; a job with learner code
+that comes without its judge is refused.
 
 Cells are timed as nbgrader's ``Execute`` step does: when a cell runs past the timeout, the
 process running it is interrupted (the cell ends in ``KeyboardInterrupt``) and gets the
@@ -47,6 +49,7 @@ from typing import Any, NoReturn
 
 from curriculum.toolkit.answers import ANSWERS_LIMIT, SUFFIX
 from graders.grading.sandbox import cellrunner, isolation, wire
+from graders.grading.sandbox.roles import has_learner_code
 from graders.grading.sandbox.submission_files import read_files, write_files
 from graders.grading.sandbox.wire import FrameReader, WireError
 
@@ -84,11 +87,6 @@ def describe_exit(status: int) -> str:
         number = os.WTERMSIG(status)
         return f"killed by signal {signal.Signals(number).name}"
     return f"exited with code {os.WEXITSTATUS(status)}"
-
-
-def has_learner_code(cells: list[dict[str, Any]]) -> bool:
-    """Whether any code cell to run is not as the assignment released it."""
-    return any(cell["kind"] == "answer" and cell.get("release") != cell["code"] for cell in cells)
 
 
 def build_setup(
@@ -222,17 +220,18 @@ class Supervisor:
         self.scratch.append(folder)
         return folder
 
-    def start(self, shell: Any) -> None:
-        """Fork the judge, then (in new namespaces) the learner's process."""
-        judge_scratch = self._scratch()
-        mine, theirs = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:
-            self.channel.close()
-            mine.close()
-            _judge_main(theirs, self.config, shell, judge_scratch)
-        theirs.close()
-        self.judge = Child(pid, mine, JOB_LIMIT, "the judge", strict=False)
+    def start(self, shell: Any, judge: bool) -> None:
+        """Fork the judge if the job needs one, then (in new namespaces) the learner's process."""
+        if judge:
+            judge_scratch = self._scratch()
+            mine, theirs = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:
+                self.channel.close()
+                mine.close()
+                _judge_main(theirs, self.config, shell, judge_scratch)
+            theirs.close()
+            self.judge = Child(pid, mine, JOB_LIMIT, "the judge", strict=False)
         if self.isolate:
             isolation.unshare(isolation.NAMESPACES)
         mine, theirs = socket.socketpair()
@@ -241,7 +240,8 @@ class Supervisor:
         if pid == 0:
             self.channel.close()
             mine.close()
-            self.judge.sock.close()
+            if self.judge is not None:
+                self.judge.sock.close()
             os.close(audit_read)
             if not self.isolate:
                 os.setsid()
@@ -254,16 +254,19 @@ class Supervisor:
 
     def prepare(self, job: dict[str, Any]) -> None:
         """Set up the processes this job needs; without learner code, the judge is not one."""
-        assert self.learner is not None and self.judge is not None
+        assert self.learner is not None
         cells = len(job["cells"])
         two = has_learner_code(job["cells"])
+        if two and self.judge is None:
+            raise RuntimeError("a job with learner code came without its judge")
         setup = build_setup(
             self.config, job["files"], cells, "learner" if two else "judge", self._scratch()
         )
         self.learner.send({**setup, "own_pids": True})
         if not two:
-            self.judge.kill(group=False)
-            self.judge = None
+            if self.judge is not None:
+                self.judge.kill(group=False)
+                self.judge = None
             return
         self.sheet_dir = os.open(setup["workdir"], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         self.judge.send({"files": job["files"], "cells": cells})
@@ -463,8 +466,9 @@ def _judge_main(sock: socket.socket, config: dict[str, Any], shell: Any, scratch
     cellrunner.main(sock, -1, shell, setup)
 
 
-def supervise(channel: socket.socket, config: dict[str, Any], shell: Any) -> NoReturn:
-    """Run one job for the parent on ``channel``, then exit. ``shell`` is the pristine shell."""
+def supervise(channel: socket.socket, config: dict[str, Any], shell: Any, judge: bool) -> NoReturn:
+    """Run one job for the parent on ``channel``, then exit. ``shell`` is the pristine shell;
+    ``judge``, whether the parent asked for a separate judge."""
     code = 0
     try:
         isolation.set_parent_death_signal(signal.SIGKILL)
@@ -472,7 +476,7 @@ def supervise(channel: socket.socket, config: dict[str, Any], shell: Any) -> NoR
         supervisor = Supervisor(channel, config)
         end: dict[str, Any] = {"reason": "error"}
         try:
-            supervisor.start(shell)
+            supervisor.start(shell, judge)
             job = wire.recv(channel, JOB_LIMIT)
             supervisor.prepare(job)
             end = supervisor.run_cells(job["cells"])

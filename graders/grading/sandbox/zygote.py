@@ -2,8 +2,9 @@
 
 Starting a kernel costs nbgrader seconds per notebook. The zygote pays the start-up once: it
 imports IPython and the usual libraries and builds a pristine IPython shell, then waits on its
-control socket (``SOCK_SEQPACKET``). Each request carries one end of a fresh socket pair; the
-zygote forks a supervisor (:mod:`graders.grading.sandbox.supervisor`) that serves the job on it.
+control socket (``SOCK_SEQPACKET``). Each request carries one end of a fresh socket pair, and
+whether the job needs a separate judge (:mod:`graders.grading.sandbox.roles`); the zygote forks
+a supervisor (:mod:`graders.grading.sandbox.supervisor`) that serves the job on it.
 Forking copies the warm state in milliseconds, and every job starts from the same pristine shell.
 
 The zygote never runs learner code and never holds a job, so nothing of one submission can
@@ -27,7 +28,7 @@ import sys
 
 from IPython.core.interactiveshell import InteractiveShell
 
-from graders.grading.sandbox import capture, isolation, silent_widgets, supervisor
+from graders.grading.sandbox import capture, isolation, roles, silent_widgets, supervisor
 
 MESSAGE_LIMIT = 1 << 20
 
@@ -78,7 +79,8 @@ def serve(control: socket.socket) -> None:
         pid = os.fork()
         if pid == 0:
             control.close()
-            supervisor.supervise(socket.socket(fileno=fds[0]), config, shell)
+            judge = roles.needs_separate_judge(message)
+            supervisor.supervise(socket.socket(fileno=fds[0]), config, shell, judge)
         os.close(fds[0])
         control.send(json.dumps({"pid": pid}).encode())
 
