@@ -35,6 +35,7 @@ from traitlets.utils.importstring import import_item
 
 from graders.common.errors import BdhvsError
 from graders.grading.nbgrader_speed import remember_valid_metadata
+from graders.grading.notebook_copies import direct_copies
 
 
 @dataclass
@@ -59,6 +60,14 @@ def split_at_execute(steps: list[Any]) -> tuple[list[Any], Any, list[Any]]:
         "the course's Autograde.autograde_preprocessors has no Execute step; "
         "grade with --engine nbgrader"
     )
+
+
+def read_back(text: str) -> nbformat.NotebookNode:
+    """A notebook that nbconvert has just validated (it raises for an invalid one) and written.
+
+    nbformat's ``reads`` would validate it again, only to log what nbconvert has checked.
+    """
+    return nbformat.convert(nbformat.reader.reads(text), 4)
 
 
 class StagedAutograde(Autograde):
@@ -91,6 +100,7 @@ class StagedAutograde(Autograde):
     def assignment(self) -> str:
         return self.coursedir.assignment_id
 
+    @direct_copies()
     def prepare(self, learner: str) -> list[Prepared]:
         """nbgrader's set-up of a submission and its sanitizing pass, for every notebook."""
         self.coursedir.student_id = learner
@@ -115,14 +125,16 @@ class StagedAutograde(Autograde):
             resources = self.init_single_notebook_resources(filename)
             if self.exporter._preprocessors:  # the attribute nbgrader itself manages
                 output, resources = self.exporter.from_filename(filename, resources=resources)
-                nb = nbformat.reads(output, as_version=4)
+                nb = read_back(output)
             else:  # nothing before Execute (nbgrader's default): the file as nbgrader wrote it
-                nb = nbformat.read(filename, as_version=4)
+                with open(filename, encoding="utf-8") as written:
+                    nb = read_back(written.read())
                 path, name = os.path.split(filename)
                 resources["metadata"] = {"name": os.path.splitext(name)[0], "path": path}
             prepared.append(Prepared(resources["nbgrader"]["notebook"], nb, resources))
         return prepared
 
+    @direct_copies()
     def finish(self, learner: str, executed: list[Prepared]) -> None:
         """nbgrader's steps after execution (grades, late penalties), then its permissions."""
         self.coursedir.student_id = learner
