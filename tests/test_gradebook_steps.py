@@ -95,6 +95,7 @@ def submitted_course(url: str) -> None:
         gradebook.add_grade_cell("cau_1", "bai", "bai_1", max_score=2, cell_type="code")
         gradebook.add_grade_cell("cau_2", "bai", "bai_1", max_score=4, cell_type="markdown")
         gradebook.add_solution_cell("cau_2", "bai", "bai_1")
+        gradebook.add_task_cell("nhiem_vu", "bai", "bai_1", max_score=3, cell_type="markdown")
         for name, kind in (("cau_1", "code"), ("cau_2", "markdown")):
             gradebook.add_source_cell(name, "bai", "bai_1", cell_type=kind, source="x")
         gradebook.add_student("hv01")
@@ -104,6 +105,7 @@ def submitted_course(url: str) -> None:
 LOOK_UPS = [
     ("find_source_cell", ("cau_2", "bai", "bai_1")),
     ("find_graded_cell", ("cau_1", "bai", "bai_1")),
+    ("find_graded_cell", ("nhiem_vu", "bai", "bai_1")),
     ("find_grade", ("cau_2", "bai", "bai_1", "hv01")),
     ("find_comment", ("cau_2", "bai", "bai_1", "hv01")),
 ]
@@ -119,6 +121,35 @@ def test_look_ups_during_a_run_find_the_rows_nbgrader_finds(db_url, method, args
         assert getattr(book, method)(*args) is getattr(book, method)(*args)
         with pytest.raises(MissingEntry):
             getattr(book, method)("khong_co", *args[1:])
+
+
+def test_a_notebooks_graded_cells_and_a_learners_grades_take_a_few_queries_not_one_per_cell(
+    db_url,
+):
+    submitted_course(db_url)
+    with Gradebook(db_url) as gradebook:
+        for index in range(3, 13):
+            gradebook.add_grade_cell(f"cau_{index}", "bai", "bai_1", max_score=1, cell_type="code")
+    names = ["cau_1", "nhiem_vu"] + [f"cau_{index}" for index in range(3, 13)]
+    with shared_engines() as gradebooks, gradebooks.one_transaction(), Gradebook(db_url) as book:
+        queries = []
+        sqlalchemy.event.listen(
+            book.db.get_bind(), "before_cursor_execute", lambda *args: queries.append(args[2])
+        )  # from here on, only look-ups: nothing to write
+        scores = {name: book.find_graded_cell(name, "bai", "bai_1").max_score for name in names}
+        types = {name: book.find_graded_cell(name, "bai", "bai_1").cell_type for name in names}
+        source = book.find_notebook("bai", "bai_1")  # as nbgrader's steps read its cells
+        listed = {cell.name for cell in source.grade_cells + source.task_cells}
+        assert {cell.name for cell in source.solution_cells} == {"cau_2"}
+        for name in ["cau_1", "cau_2"]:
+            book.find_grade(name, "bai", "bai_1", "hv01")
+            book.find_comment("cau_2", "bai", "bai_1", "hv01")
+    assert scores["cau_1"] == 2 and scores["nhiem_vu"] == 3 and scores["cau_7"] == 1
+    assert types["nhiem_vu"] == "markdown" and types["cau_12"] == "code"
+    assert listed == set(names) | {"cau_2"}
+    # the notebook twice, its cells; the learner's notebook, grades, comments
+    reads = [query for query in queries if query.startswith("SELECT")]
+    assert len(reads) <= 6, reads
 
 
 def test_grades_saved_during_a_run_reach_the_gradebook_once_the_step_ends(db_url):

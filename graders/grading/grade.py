@@ -205,18 +205,24 @@ def summary(processed: int, skipped: int, seconds: float, engine: str) -> str:
 
 
 def _fill_scores(course: Course, assignment: str, outcomes: list[Outcome]) -> None:
+    """Each graded learner's score, from nbgrader's one query for a whole assignment (a learner
+    it leaves out, one with no grade rows, is looked up alone)."""
     with Gradebook(course.db_url) as gradebook:
+        scores = {row["student"]: row for row in gradebook.submission_dicts(assignment)}
         for outcome in outcomes:
             if outcome.status != "graded":
                 continue
-            try:
-                submission = gradebook.find_submission(assignment, outcome.learner)
-            except MissingEntry:
-                outcome.status = "failed"
-                outcome.message = "nbgrader recorded no submission"
-                continue
-            outcome.score = submission.score
-            outcome.max_score = submission.max_score
+            row = scores.get(outcome.learner)
+            if row is None:
+                try:
+                    submission = gradebook.find_submission(assignment, outcome.learner)
+                except MissingEntry:
+                    outcome.status = "failed"
+                    outcome.message = "nbgrader recorded no submission"
+                    continue
+                row = {"score": submission.score, "max_score": submission.max_score}
+            outcome.score = row["score"]
+            outcome.max_score = row["max_score"]
 
 
 def report_path(course: Course, assignment: str) -> Path:

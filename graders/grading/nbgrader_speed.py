@@ -17,7 +17,8 @@ None changes what nbgrader computes or writes:
 - nbgrader looks up the assignment's cells (a query joining three tables), and each grade and
   comment it saves (a query joining six), once for every cell of every submission. While
   :func:`shared_engines` is active, a gradebook reads all the rows of one kind for a notebook
-  (or a learner's notebook) in one query the first time it needs one of them, and answers later
+  (or a learner's notebook), with the columns of their own tables, in one query the first time
+  it needs one of them, and answers later
   look-ups from what it read; a row it has not read is looked up as nbgrader does. The rows are
   the session's own objects, so what nbgrader changes in them is saved as before.
 - nbgrader's SaveAutoGrades step commits after every grade and comment it saves, which writes
@@ -42,6 +43,7 @@ import nbgrader.api
 import nbgrader.preprocessors.saveautogrades
 import sqlalchemy
 import sqlalchemy.orm
+import sqlalchemy.orm.attributes
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from sqlalchemy import Connection, Engine, Transaction
@@ -204,14 +206,43 @@ def _source_cells(gradebook: Gradebook, notebook: str, assignment: str) -> dict[
 
 
 def _graded_cells(gradebook: Gradebook, notebook: str, assignment: str) -> dict[str, Any]:
-    return {cell.name: cell for cell in gradebook.find_notebook(notebook, assignment).grade_cells}
+    """The notebook's grade cells, then its task cells (nbgrader's order), by name.
+
+    Every cell of the notebook is read in one query with the columns of its own table, and that
+    becomes the notebook's list of cells when it has not been read yet: read through that list,
+    as nbgrader's steps do, each cell would fetch its score and type in a query of its own.
+    """
+    source = gradebook.find_notebook(notebook, assignment)
+    every_kind = sqlalchemy.orm.with_polymorphic(nbgrader.api.BaseCell, "*")
+    cells = gradebook.db.query(every_kind).filter(every_kind.notebook_id == source.id).all()
+    if "_base_cells" in sqlalchemy.inspect(source).unloaded:
+        sqlalchemy.orm.attributes.set_committed_value(source, "_base_cells", cells)
+        for cell in cells:  # which keeps the notebook, held weakly by the session, in memory
+            if "notebook" in sqlalchemy.inspect(cell).unloaded:
+                sqlalchemy.orm.attributes.set_committed_value(cell, "notebook", source)
+    graded: dict[str, Any] = {}
+    for kind in (nbgrader.api.GradeCell, nbgrader.api.TaskCell):
+        for cell in cells:
+            if isinstance(cell, kind):
+                graded.setdefault(cell.name, cell)
+    return graded
+
+
+def _submitted_notebook(gradebook: Gradebook, notebook: str, assignment: str, student: str):
+    """nbgrader's look-up of a learner's notebook, made once per gradebook for its grades and
+    its comments alike."""
+    found = gradebook.__dict__.setdefault("_submitted_notebooks", {})
+    key = (notebook, assignment, student)
+    if key not in found:
+        found[key] = gradebook.find_submission_notebook(notebook, assignment, student)
+    return found[key]
 
 
 def _per_cell(kind: type) -> _ReadAll:
     """A submitted notebook's rows of ``kind`` (grades, comments), with their cells, by name."""
 
     def read_all(gradebook: Gradebook, notebook: str, assignment: str, student: str):
-        submitted = gradebook.find_submission_notebook(notebook, assignment, student)
+        submitted = _submitted_notebook(gradebook, notebook, assignment, student)
         rows = (
             gradebook.db.query(kind)
             .options(sqlalchemy.orm.joinedload(kind.cell))
