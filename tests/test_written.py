@@ -16,9 +16,9 @@ import ipywidgets as widgets
 import pytest
 
 from curriculum.toolkit import written
-from curriculum.toolkit.answers import AnswerSheet, answer_sheet
+from curriculum.toolkit.answers import WRITTEN_LIMIT, AnswerSheet, answer_sheet
 from curriculum.toolkit.i18n import set_language
-from curriculum.toolkit.written import WRITTEN_LIMIT, WrittenAnswer, save_typing
+from curriculum.toolkit.written import WrittenAnswer, save_typing
 
 SHEET = "bai_viet"
 QID = "cau_3_bai_viet"

@@ -18,8 +18,7 @@ import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbgrader.converters import Autograde
 
-from curriculum.toolkit.answers import ANSWERS_LIMIT, FORMAT
-from curriculum.toolkit.written import WRITTEN_LIMIT
+from curriculum.toolkit.answers import ANSWERS_LIMIT, FORMAT, WRITTEN_LIMIT
 from graders.course.directory import REPOSITORY_ASSIGNMENTS, init_course
 from graders.course.written_answers import (
     STEP,

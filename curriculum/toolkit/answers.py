@@ -48,11 +48,20 @@ from typing import Any
 from curriculum.regular_files import NotRegularFile, OverLimit, read_regular
 from curriculum.toolkit.i18n import text
 
-__all__ = ["ANSWERS_LIMIT", "FORMAT", "SUFFIX", "AnswerSheet", "StoredAnswer", "answer_sheet"]
+__all__ = [
+    "ANSWERS_LIMIT",
+    "FORMAT",
+    "SUFFIX",
+    "WRITTEN_LIMIT",
+    "AnswerSheet",
+    "StoredAnswer",
+    "answer_sheet",
+]
 
 FORMAT = "bdhvs-answers/1"
 SUFFIX = ".answers.json"
 ANSWERS_LIMIT = 4 << 20  # bytes; the answers of a whole notebook take a few kilobytes
+WRITTEN_LIMIT = 20_000  # characters of one written answer; a task asks for a few hundred words
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _sheets: dict[Path, AnswerSheet] = {}

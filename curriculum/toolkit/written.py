@@ -24,14 +24,13 @@ import weakref
 
 import ipywidgets as widgets
 
-from curriculum.toolkit.answers import AnswerSheet
+from curriculum.toolkit.answers import WRITTEN_LIMIT, AnswerSheet
 from curriculum.toolkit.i18n import catalogue
 from curriculum.toolkit.questions import Question
 
-__all__ = ["SAVE_EVERY", "WRITTEN_LIMIT", "WrittenAnswer", "save_typing"]
+__all__ = ["SAVE_EVERY", "WrittenAnswer", "save_typing"]
 
 SAVE_EVERY = 1.0  # seconds between two saves while the learner types
-WRITTEN_LIMIT = 20_000  # characters; a written task asks for a few hundred words at most
 
 _text = catalogue(
     "written",

@@ -29,8 +29,7 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets.config import Config
 
-from curriculum.toolkit.answers import ANSWERS_LIMIT, FORMAT, SUFFIX
-from curriculum.toolkit.written import WRITTEN_LIMIT
+from curriculum.toolkit.answers import ANSWERS_LIMIT, FORMAT, SUFFIX, WRITTEN_LIMIT
 from graders.common.learner_files import Refused, load_json, read_capped, shown
 
 STEP = "graders.course.written_answers.WrittenAnswers"
