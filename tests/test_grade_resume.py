@@ -33,27 +33,13 @@ from gradekit import (
     submit_tiny,
     tiny_course,
     tiny_source,
+    zygotes_of,
 )
 
 pytestmark = pytest.mark.grading
 
 LEARNERS = 14
 VARIANTS = [name for name in TINY_VARIANTS if name != "loops_forever"]
-
-
-def zygotes_of(course) -> list[int]:
-    """Grading processes still running for this course."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if str(course.root).encode() in environ and b"IPYTHONDIR" in environ:
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture(scope="module")

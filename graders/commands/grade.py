@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from graders.commands.options import open_with_gradebook, positive, verb, with_course, with_db
 from graders.grading.engines import DEFAULT, engines
 
 
 def run(args: argparse.Namespace) -> None:
-    from graders.grading.grade import grade, report_path
+    from graders.grading.runners.fork_startup import start_early
 
-    course = open_with_gradebook(args)
-    outcomes = grade(
-        course,
-        args.assignment,
-        progress=not args.quiet,
-        engine=args.engine,
-        workers=args.workers,
-        force=args.force,
-        say=print,
-        scheduler=args.scheduler,
-    )
+    # The sandbox's zygote warms up while this process loads nbgrader (the fork engine on this
+    # machine only; a Dask cluster's workers start their own).
+    fork_here = args.engine == "fork" and args.scheduler is None
+    early = start_early(Path(args.course), args.assignment) if fork_here else None
+    try:
+        from graders.grading.grade import grade, report_path
+
+        course = open_with_gradebook(args)
+        outcomes = grade(
+            course,
+            args.assignment,
+            progress=not args.quiet,
+            engine=args.engine,
+            workers=args.workers,
+            force=args.force,
+            say=print,
+            scheduler=args.scheduler,
+            early=early,
+        )
+    finally:
+        if early is not None:
+            early.close()
     graded = [o for o in outcomes if o.status == "graded"]
     failed = [o for o in outcomes if o.status == "failed"]
     print(f"{args.assignment}: {len(graded)} graded, {len(failed)} failed, {len(outcomes)} in all")

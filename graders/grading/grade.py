@@ -48,7 +48,8 @@ from graders.gradebook.attempts import record_attempts
 from graders.gradebook.database import identity
 from graders.grading.engines import DEFAULT, Options, Task, engine_named
 from graders.grading.resume import Ledger, grading_context
-from graders.grading.runners import Finished, Pending
+from graders.grading.runners import Finished, Pending, state_dir
+from graders.grading.sandbox.pool import Zygote
 from graders.grading.submission import Release, inspect_submission, load_release, written_ids
 
 FEEDBACK_UNSAFE = (
@@ -96,11 +97,14 @@ def grade(
     force: bool = False,
     say: Callable[[str], None] | None = None,
     scheduler: str | None = None,
+    early: Zygote | None = None,
 ) -> list[Outcome]:
     """Grade every submission of ``assignment`` and write ``reports/grade-<assignment>.json``.
 
     ``say`` receives the few lines meant for the instructor (isolation, summary). With a
-    Dask ``scheduler`` address, the fork engine runs the notebooks on that cluster.
+    Dask ``scheduler`` address, the fork engine runs the notebooks on that cluster. ``early``
+    is a zygote started for this run (:func:`graders.grading.runners.fork_startup.start_early`),
+    which the fork engine takes over; the caller closes it if no engine did.
     """
     course.require_assignment(assignment)
     if not (course.release_dir / assignment).is_dir():
@@ -122,7 +126,7 @@ def grade(
     warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
     # A record made for another gradebook (--db) does not say the grades are in this one.
     context = grading_context(course, assignment) + identity(course.db_url)
-    ledger = Ledger(course.root / ".bdhvs" / "grade" / assignment / "done")
+    ledger = Ledger(state_dir(course.root, assignment) / "done")
     in_gradebook = _graded_in_gradebook(course, assignment)
     outcomes: dict[str, Outcome] = {}
     refused: dict[str, str] = {}  # learner -> why their submission is not read at all
@@ -164,7 +168,7 @@ def grade(
     try:
         for learner, problem in refused.items():
             done(Finished(learner, False, [], problem))
-        task = Task(course, assignment, release, say)
+        task = Task(course, assignment, release, say, early)
         idle = contextlib.nullcontext()  # nobody to grade: nothing to start
         with chosen.open(task, options) if candidates else idle as runner:
             work = []

@@ -21,6 +21,7 @@ from graders.common.errors import BdhvsError
 if TYPE_CHECKING:
     from graders.course.directory import Course
     from graders.grading.runners import Runner
+    from graders.grading.sandbox.pool import Zygote
     from graders.grading.submission import Release
 
 DEFAULT = "fork"
@@ -46,6 +47,7 @@ class Task:
     assignment: str
     release: Release
     say: Callable[[str], None]  # the few lines meant for the instructor
+    early: Zygote | None = None  # a zygote the command started for the fork engine to take over
 
 
 class GradingEngine(ABC):

@@ -33,7 +33,9 @@ class Fork(GradingEngine):
             from graders.grading.runners.forks import ForkRunner
 
             workers = options.workers or default_workers()
-            return ForkRunner(task.course, task.assignment, task.release, workers, task.say)
+            return ForkRunner(
+                task.course, task.assignment, task.release, workers, task.say, task.early
+            )
         try:  # Dask is an optional dependency, which only this variant needs
             from graders.grading.runners.dask_cluster import DaskRunner
         except ImportError as exc:

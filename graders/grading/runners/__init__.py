@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
+
+
+def state_dir(course_root: Path, assignment: str) -> Path:
+    """Where grading an assignment keeps its own files: the done records, the engine's log."""
+    return course_root / ".bdhvs" / "grade" / assignment
 
 
 @dataclass

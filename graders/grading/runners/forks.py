@@ -18,7 +18,7 @@ import shutil
 import sys
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,28 +33,17 @@ from graders.course.directory import Course
 from graders.gradebook.database import socket_dirs, sqlite_path
 from graders.grading.nbgrader_speed import shared_engines
 from graders.grading.results import ExecutionRules, apply_run, cells_to_run
-from graders.grading.runners import Finished, Pending
+from graders.grading.runners import Finished, Pending, fork_startup, state_dir
 from graders.grading.sandbox import isolation
-from graders.grading.sandbox.pool import ExecutionPool, Job, JobResult
+from graders.grading.sandbox.pool import ExecutionPool, Job, JobResult, Zygote
 from graders.grading.staged import Prepared, StagedAutograde
 from graders.grading.submission import Release, stage_submission
 
-# Imported once in the zygote instead of once per notebook: nbformat's schema checks alone take
-# seconds to import, and the curriculum's answer widgets and self-check need it.
-PRELOAD = [
-    "nbformat",
-    "ipywidgets",
-    "matplotlib.font_manager",
-]
-# The library the course's notebooks are built from: questions, simulated apps, lesson helpers.
-PRELOAD_PACKAGES = ["curriculum"]
 # Submissions prepared while the zygote starts up, so that its start-up costs no time.
 PREPARED_AHEAD = 32
 OUTPUT_LIMIT = 8 << 20
 FILES_LIMIT = 64 << 20
 TMP_SIZE_MB = 256
-PASSED_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "PYTHONPATH")
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 NOT_ROOT = (
     "note: not running as root, so submissions run with resource limits only "
     "(no separate user, network or filesystem isolation)"
@@ -106,30 +95,22 @@ def hidden_paths(course: Course, db_url: str) -> list[Path]:
 
 
 def pool_config(course: Course, rules: ExecutionRules, state: Path, db_url: str) -> dict[str, Any]:
-    isolate = os.geteuid() == 0
-    user = isolation.sandbox_user() if isolate else None
-    env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
-    env.update(MPLBACKEND=INLINE_BACKEND, NBGRADER_EXECUTION="autograde")
-    zygote_env = dict(env, IPYTHONDIR=str(state / "ipython"))
-    if "HOME" in os.environ:
-        zygote_env["HOME"] = os.environ["HOME"]  # where the preloaded libraries keep caches
+    start = fork_startup.startup()
+    user = start["user"]
     return {
-        "isolate": isolate,
-        "user": asdict(user) if user else None,
+        **start,
         "hide": [str(p) for p in hidden_paths(course, db_url)],
         "expose": [str(p) for p in interpreter_paths()],
         "limits": isolation.Limits().as_dict(),
-        "processes_before": isolation.processes_of(user.uid if user else os.getuid()),
+        "processes_before": isolation.processes_of(user["uid"] if user else os.getuid()),
         "timeout": rules.timeout,
         "grace": rules.grace,
         "output_limit": OUTPUT_LIMIT,
         "reply_limit": OUTPUT_LIMIT + (4 << 20),
         "files_limit": FILES_LIMIT,
         "tmp_size_mb": TMP_SIZE_MB,
-        "env": env,
-        "zygote_env": zygote_env,
-        "preload": PRELOAD,
-        "preload_packages": PRELOAD_PACKAGES,
+        "env": fork_startup.job_env(),
+        "zygote_env": fork_startup.zygote_env(state),
     }
 
 
@@ -162,13 +143,15 @@ class ForkRunner:
         release: Release,
         workers: int,
         say: Callable[[str], None],
+        early: Zygote | None = None,
     ) -> None:
         self.course = course
         self.assignment = assignment
         self.release = release
         self.workers = workers
         self.say = say
-        self.state = course.root / ".bdhvs" / "grade" / assignment
+        self.early = early
+        self.state = state_dir(course.root, assignment)
         staging = self.state / "staging"
         config = course.config()
         coursedir = CourseDirectory(config=config)
@@ -194,9 +177,9 @@ class ForkRunner:
         else:
             self.say(NOT_ROOT)
         self.pool = ExecutionPool(config, self.workers, self.state / "engine.log")
-        self.pool.start()
         self._open = contextlib.ExitStack()
         self._open.callback(self.pool.close)
+        self.pool.start(self.early)
         self.gradebooks = self._open.enter_context(shared_engines())
         return self
 

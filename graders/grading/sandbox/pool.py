@@ -70,6 +70,52 @@ class _Running:
     result: JobResult
 
 
+STARTUP_KEYS = ("isolate", "user", "preload", "preload_packages")
+
+
+@dataclass
+class Zygote:
+    """A zygote process and its control socket, from its start until its pool is done with it.
+
+    It is started with what its warm-up needs (:data:`STARTUP_KEYS` of the configuration),
+    which it does while the grading process loads its own libraries; the rest of the
+    configuration comes when its pool starts (:meth:`ExecutionPool.start`).
+    """
+
+    process: subprocess.Popen
+    control: socket.socket
+    env: dict[str, str]
+    startup: dict[str, Any]
+
+    def close(self) -> None:
+        """End the zygote if it still runs (it holds no job before its pool starts)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.control.close()
+
+
+def start_zygote(env: dict[str, str], startup: dict[str, Any], log_path: Path) -> Zygote:
+    """Start a zygote with this environment and send it what its warm-up needs."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    package_root = Path(__file__).resolve().parents[3]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "graders.grading.sandbox.zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            cwd=package_root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,  # a Ctrl-C at the terminal is for the parent only
+        )
+    theirs.close()
+    ours.send(json.dumps(startup).encode())
+    return Zygote(process, ours, dict(env), dict(startup))
+
+
 class ExecutionPool:
     """A zygote and the jobs running in it: :meth:`start`, then :meth:`close` when done."""
 
@@ -84,25 +130,19 @@ class ExecutionPool:
         self.control: socket.socket | None = None
         self.ready = False
 
-    def start(self) -> None:
-        """Start the zygote; it warms up while the caller prepares the first jobs."""
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        package_root = Path(__file__).resolve().parents[3]
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
-            self.zygote = subprocess.Popen(
-                [sys.executable, "-m", "graders.grading.sandbox.zygote", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                cwd=package_root,
-                env=self.config["zygote_env"],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,  # a Ctrl-C at the terminal is for the parent only
-            )
-        theirs.close()
-        self.control = ours
-        ours.send(json.dumps(self.config).encode())
+    def start(self, early: Zygote | None = None) -> None:
+        """Start the zygote, or take over ``early`` if it was started with this configuration;
+        it warms up while the caller prepares the first jobs."""
+        startup = {key: self.config[key] for key in STARTUP_KEYS}
+        fits = early is not None and early.process.poll() is None
+        if early is not None and not (
+            fits and early.env == self.config["zygote_env"] and early.startup == startup
+        ):
+            early.close()
+            early = None
+        zygote = early or start_zygote(self.config["zygote_env"], startup, self.log_path)
+        self.zygote, self.control = zygote.process, zygote.control
+        self.control.send(json.dumps(self.config).encode())
 
     def started(self, wait: bool = False) -> bool:
         """Whether the zygote has finished starting up; with ``wait``, wait until it has.

@@ -434,7 +434,7 @@ class Supervisor:
         return answer, late
 
     def stop(self) -> str:
-        """Kill both processes and everything they started; how the learner's had ended.
+        """Kill the processes it forked and everything they started; how the learner's had ended.
 
         As root the learner's process is the first of its PID namespace, and the kernel
         kills the whole namespace with it; otherwise its process group goes too.

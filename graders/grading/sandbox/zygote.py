@@ -1,17 +1,19 @@
 """The zygote: a warm interpreter that forks one supervisor per notebook job.
 
 Starting a kernel costs nbgrader seconds per notebook. The zygote pays the start-up once: it
-imports IPython and the usual libraries and builds a pristine IPython shell, then waits on its
-control socket (``SOCK_SEQPACKET``). Each request carries one end of a fresh socket pair, and
-whether the job needs a separate judge (:mod:`graders.grading.sandbox.roles`); the zygote forks
-a supervisor (:mod:`graders.grading.sandbox.supervisor`) that serves the job on it.
+imports IPython and the usual libraries and builds a pristine IPython shell, with the first
+message on its control socket (``SOCK_SEQPACKET``), which its start sends. It then waits for
+the whole configuration, which comes when its pool starts, and for requests. Each request
+carries one end of a fresh socket pair, and whether the job needs a separate judge
+(:mod:`graders.grading.sandbox.roles`); the zygote forks a supervisor
+(:mod:`graders.grading.sandbox.supervisor`) that serves the job on it.
 Forking copies the warm state in milliseconds, and every job starts from the same pristine shell.
 
 The zygote never runs learner code and never holds a job, so nothing of one submission can
 reach another through it. It dies with the grading process.
 
 Run as ``python -m graders.grading.sandbox.zygote FD`` by
-:class:`graders.grading.sandbox.pool.ExecutionPool`.
+:func:`graders.grading.sandbox.pool.start_zygote`.
 """
 
 from __future__ import annotations
@@ -60,13 +62,17 @@ def warm_up(shell: InteractiveShell) -> None:
 
 
 def serve(control: socket.socket) -> None:
-    config = json.loads(control.recv(MESSAGE_LIMIT))
+    startup = json.loads(control.recv(MESSAGE_LIMIT))  # what the warm-up needs, sent at once
     shell = capture.make_shell()  # first, as in a kernel, where libraries find the shell running
     silent_widgets.install()
-    preload(config["preload"], config["preload_packages"])
+    preload(startup["preload"], startup["preload_packages"])
     warm_up(shell)
-    if config["isolate"]:
-        isolation.writable_dirs(isolation.SandboxUser(**config["user"]))  # once, for every job
+    if startup["isolate"]:
+        isolation.writable_dirs(isolation.SandboxUser(**startup["user"]))  # once, for every job
+    message = control.recv(MESSAGE_LIMIT)  # the whole configuration, once its pool starts
+    if not message:  # the grading process ended first
+        return
+    config = json.loads(message)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished supervisors
     # Out of the collector's reach, the warm objects are never written to by a job's collections,
     # so its processes share their pages with the zygote instead of copying them.
