@@ -29,7 +29,7 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,24 +164,27 @@ def grade(
         outcomes[finished.learner] = outcome
         bar.update(1)
 
+    def work() -> Iterator[Pending]:
+        """Each learner to grade, their submission read when the runner is ready for them."""
+        for learner, digest in candidates.items():
+            folder = course.submitted_dir / learner / assignment
+            inspection = inspect_submission(folder, release)
+            if inspection.error:
+                done(Finished(learner, False, inspection.flags, inspection.error))
+                continue
+            yield Pending(learner, digest, inspection.flags, inspection.forged)
+
     started = time.monotonic()
     try:
         for learner, problem in refused.items():
             done(Finished(learner, False, [], problem))
+        for learner in candidates:  # before any is graded: a run cut short grades them again
+            ledger.forget(learner)
         task = Task(course, assignment, release, say, early)
         idle = contextlib.nullcontext()  # nobody to grade: nothing to start
         with chosen.open(task, options) if candidates else idle as runner:
-            work = []
-            for learner, digest in candidates.items():
-                folder = course.submitted_dir / learner / assignment
-                inspection = inspect_submission(folder, release)
-                if inspection.error:
-                    done(Finished(learner, False, inspection.flags, inspection.error))
-                    continue
-                ledger.forget(learner)
-                work.append(Pending(learner, digest, inspection.flags, inspection.forged))
-            if work:
-                runner.run(work, done)
+            if candidates:
+                runner.run(work(), done)
     finally:
         bar.close()
     elapsed = time.monotonic() - started

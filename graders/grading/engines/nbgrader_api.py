@@ -8,7 +8,7 @@ language, or an ``Execute.timeout_func``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from graders.grading.engines import GradingEngine, Options, Task
 from graders.grading.runners import Finished, Pending, Runner
@@ -29,7 +29,7 @@ class NbgraderRunner:
         self.api = task.course.api()
         self.assignment = task.assignment
 
-    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
+    def run(self, work: Iterable[Pending], done: Callable[[Finished], None]) -> None:
         for item in work:
             result = self.api.autograde(self.assignment, item.learner, force=True, create=True)
             message = "" if result["success"] else _failure(result)

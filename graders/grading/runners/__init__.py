@@ -6,7 +6,7 @@ What a runner is handed and hands back is here, shared by every engine and runne
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -36,5 +36,6 @@ class Finished:
 
 
 class Runner(Protocol):
-    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
-        """Grade every pending learner, calling ``done`` as each one is finished."""
+    def run(self, work: Iterable[Pending], done: Callable[[Finished], None]) -> None:
+        """Grade every pending learner, calling ``done`` as each one is finished; ``work`` is
+        read as learners are needed."""

@@ -16,8 +16,7 @@ import json
 import os
 import shutil
 import sys
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,16 +185,22 @@ class ForkRunner:
     def __exit__(self, *exc: object) -> None:
         self._open.close()
 
-    def run(self, work: list[Pending], done: Callable[[Finished], None]) -> None:
-        """Grade every pending learner, calling ``done`` as each one is finished."""
-        queue = deque(work)
+    def run(self, work: Iterable[Pending], done: Callable[[Finished], None]) -> None:
+        """Grade every pending learner, calling ``done`` as each one is finished.
+
+        ``work`` is read as learners are needed, so the first notebooks run while the later
+        submissions are still being read.
+        """
+        waiting = iter(work)
+        upcoming = next(waiting, None)
         active: dict[str, _Learner] = {}
-        while queue or active:
-            while queue and (
+        while upcoming is not None or active:
+            while upcoming is not None and (
                 self.pool.busy <= self.workers
                 or (self.pool.busy < PREPARED_AHEAD and not self.pool.started())
             ):
-                learner = self._start(queue.popleft(), done)
+                learner = self._start(upcoming, done)
+                upcoming = next(waiting, None)
                 if learner is not None:
                     active[learner.pending.learner] = learner
             for result in self.pool.poll():
