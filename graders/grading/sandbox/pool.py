@@ -134,13 +134,15 @@ class ExecutionPool:
         """Start the zygote, or take over ``early`` if it was started with this configuration;
         it warms up while the caller prepares the first jobs."""
         startup = {key: self.config[key] for key in STARTUP_KEYS}
-        fits = early is not None and early.process.poll() is None
-        if early is not None and not (
-            fits and early.env == self.config["zygote_env"] and early.startup == startup
-        ):
+        env = self.config["zygote_env"]
+        usable = (
+            early is not None
+            and early.process.poll() is None
+            and (early.env, early.startup) == (env, startup)
+        )
+        if early is not None and not usable:
             early.close()
-            early = None
-        zygote = early or start_zygote(self.config["zygote_env"], startup, self.log_path)
+        zygote = early if usable else start_zygote(env, startup, self.log_path)
         self.zygote, self.control = zygote.process, zygote.control
         self.control.send(json.dumps(self.config).encode())
 
