@@ -4,11 +4,14 @@ and no zygote outlives its run."""
 
 from __future__ import annotations
 
+import argparse
 import signal
 import subprocess
 
 import pytest
 
+from graders.commands import grade as grade_command
+from graders.common.errors import BdhvsError
 from graders.grading.grade import grade
 from graders.grading.runners import fork_startup
 from graders.grading.sandbox.pool import start_zygote
@@ -64,3 +67,20 @@ def test_no_zygote_outlives_a_grade_command_that_grades_finds_nothing_to_do_or_f
         assert done.returncode == code, done.stdout + done.stderr
         assert zygotes_of(course) == []
     assert "cannot reach the gradebook" in done.stderr
+
+
+def test_a_grade_command_that_fails_ends_its_early_zygote_while_its_process_lives_on(course):
+    # In this process, which outlives the command, the zygote's parent-death signal never comes.
+    args = argparse.Namespace(
+        course=str(course.root),
+        db="postgresql://nobody@127.0.0.1:9/none",
+        assignment=TINY,
+        quiet=True,
+        engine="fork",
+        workers=None,
+        scheduler=None,
+        force=False,
+    )
+    with pytest.raises(BdhvsError, match="cannot reach the gradebook"):
+        grade_command.run(args)
+    assert zygotes_of(course) == []
