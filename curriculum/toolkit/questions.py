@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import html
 import math
 import numbers
@@ -104,9 +105,15 @@ _STYLE = (
 _LABEL_STYLE = {"description_width": "initial"}
 
 
-def _fill() -> widgets.Layout:
-    # "auto", not "100%": boxes stretch their children, and 100% plus the widgets' margins
-    # would overflow the box and add a horizontal scroll bar.
+@functools.cache
+def fill_layout() -> widgets.Layout:
+    """The layout of a widget that fills the width of its box.
+
+    "auto", not "100%": boxes stretch their children, and 100% plus the widgets' margins would
+    overflow the box and add a horizontal scroll bar. One layout serves every such widget (no
+    widget's layout is changed once it is made): a notebook builds hundreds of widgets, and each
+    layout of its own is one more widget to build and for the browser to receive.
+    """
     return widgets.Layout(width="auto")
 
 
@@ -164,8 +171,8 @@ class Question(ABC, Generic[T]):
         self._value: T | None = None
         self._problem: str | None = None
         self._quiet = False
-        self._status = widgets.HTML(layout=_fill())
-        self.widget = widgets.VBox(layout=_fill())
+        self._status = widgets.HTML(layout=fill_layout())
+        self.widget = widgets.VBox(layout=fill_layout())
         """The top-level ipywidgets container, to place the question inside other boxes."""
         self.widget.add_class(_CSS_CLASS)
 
@@ -217,7 +224,7 @@ class Question(ABC, Generic[T]):
         prompt = html.escape(self.prompt)
         heading = widgets.HTML(
             f'{_STYLE}<div style="white-space:pre-line"><strong>{prompt}</strong></div>',
-            layout=_fill(),
+            layout=fill_layout(),
         )
         self.widget.children = (heading, *inputs, self._status)
         stored = self.sheet.get(self.qid)
@@ -242,7 +249,7 @@ class Question(ABC, Generic[T]):
             description=description,
             tooltip=prompt,
             style=_LABEL_STYLE,
-            layout=_fill(),
+            layout=fill_layout(),
         )
         buttons.observe(self._changed, names="value")
         return buttons
@@ -363,14 +370,14 @@ class MultipleChoice(_ChoiceQuestion[frozenset[str]]):
                 description=label,
                 tooltip=label,
                 indent=False,
-                layout=_fill(),
+                layout=fill_layout(),
             )
             for label, _ in self.options
         ]
         for box in self._boxes:
             box.observe(self._changed, names="value")
-        hint = widgets.HTML(html.escape(text("ui.choose_many")), layout=_fill())
-        self._start(hint, widgets.VBox(self._boxes, layout=_fill()))
+        hint = widgets.HTML(html.escape(text("ui.choose_many")), layout=fill_layout())
+        self._start(hint, widgets.VBox(self._boxes, layout=fill_layout()))
 
     def _read(self) -> object:
         return [value for value, box in zip(self._values, self._boxes, strict=True) if box.value]
@@ -442,11 +449,11 @@ class Ordering(Question[list[str]]):
             layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
         keep.on_click(self._changed)
-        hint = widgets.HTML(html.escape(text("ui.order_hint")), layout=_fill())
+        hint = widgets.HTML(html.escape(text("ui.order_hint")), layout=fill_layout())
         self._start(hint, *rows, keep)
 
     def _button(self, key: str, position: int, step: int) -> widgets.Button:
-        button = widgets.Button(description=text(key), layout=widgets.Layout(width="auto"))
+        button = widgets.Button(description=text(key), layout=fill_layout())
         button.on_click(partial(self._move, position, step))
         return button
 
@@ -513,13 +520,13 @@ class Matching(Question[dict[str, str]]):
                 description=label,
                 tooltip=text("ui.match_tip", item=label),
                 style=_LABEL_STYLE,
-                layout=_fill(),
+                layout=fill_layout(),
             )
             for label, value in self.items
         }
         for menu in self._menus.values():
             menu.observe(self._changed, names="value")
-        hint = widgets.HTML(html.escape(text("ui.match_hint")), layout=_fill())
+        hint = widgets.HTML(html.escape(text("ui.match_hint")), layout=fill_layout())
         self._start(hint, *self._menus.values())
 
     def _read(self) -> object:
@@ -619,7 +626,7 @@ class TextAnswer(Question[str]):
             tooltip=prompt,
             continuous_update=False,
             style=_LABEL_STYLE,
-            layout=_fill(),
+            layout=fill_layout(),
         )
         if multiline:
             self._box.rows = 5

@@ -65,7 +65,7 @@ import ipywidgets as widgets
 
 from curriculum.toolkit.answers import AnswerSheet
 from curriculum.toolkit.i18n import text
-from curriculum.toolkit.questions import Question
+from curriculum.toolkit.questions import Question, fill_layout
 
 __all__ = ["MAX_ACTIONS", "AppTask", "Refused", "html_lines", "shorten"]
 
@@ -125,16 +125,14 @@ class AppTask(Question[list[dict[str, Any]]]):
         self._log: list[dict[str, Any]] = []
         self.state: dict[str, Any] = self.start()
         """The app's state after the learner's actions (rebuilt from them, never saved)."""
-        self._screen = widgets.VBox(layout=widgets.Layout(width="auto"))
-        self._note = widgets.HTML(layout=widgets.Layout(width="auto"))
+        self._screen = widgets.VBox(layout=fill_layout())
+        self._note = widgets.HTML(layout=fill_layout())
         self._note.add_class("bdhvs-app-note")
         heading = widgets.HTML(
             f'{_STYLE}<div class="bdhvs-app-title" role="heading" aria-level="3">'
             f"{html.escape(self.title)}</div>"
         )
-        frame = widgets.VBox(
-            [heading, self._screen, self._note], layout=widgets.Layout(width="auto")
-        )
+        frame = widgets.VBox([heading, self._screen, self._note], layout=fill_layout())
         frame.add_class(_CSS_CLASS)
         restart = widgets.Button(
             description=text("app.restart"),
@@ -191,9 +189,7 @@ class AppTask(Question[list[dict[str, Any]]]):
 
     def button(self, label: str, action: str, **details: Any) -> widgets.Button:
         """A full-width button that does ``action`` with ``details`` when tapped."""
-        button = widgets.Button(
-            description=label, tooltip=label, layout=widgets.Layout(width="auto")
-        )
+        button = widgets.Button(description=label, tooltip=label, layout=fill_layout())
         button.on_click(partial(self.tap, action, details))
         return button
 
@@ -229,10 +225,8 @@ class AppTask(Question[list[dict[str, Any]]]):
                 layout = widgets.Layout(width="auto", min_height="44px")
                 return widgets.Password(**common, layout=layout)
             if lines > 1:
-                return widgets.Textarea(
-                    value=value, rows=lines, **common, layout=widgets.Layout(width="auto")
-                )
-            return widgets.Text(value=value, **common, layout=widgets.Layout(width="auto"))
+                return widgets.Textarea(value=value, rows=lines, **common, layout=fill_layout())
+            return widgets.Text(value=value, **common, layout=fill_layout())
 
         boxes = {key: make_box(label, initial.get(key, "")) for key, label in fields.items()}
 
@@ -244,11 +238,9 @@ class AppTask(Question[list[dict[str, Any]]]):
                 typed = secret(typed)
             self.tap(action, {**details, **typed})
 
-        button = widgets.Button(
-            description=submit, tooltip=submit, layout=widgets.Layout(width="auto")
-        )
+        button = widgets.Button(description=submit, tooltip=submit, layout=fill_layout())
         button.on_click(send)
-        return widgets.VBox([*boxes.values(), button], layout=widgets.Layout(width="auto"))
+        return widgets.VBox([*boxes.values(), button], layout=fill_layout())
 
     def box(
         self,
@@ -270,7 +262,7 @@ class AppTask(Question[list[dict[str, Any]]]):
             "placeholder": label if placeholder is None else placeholder,
             "continuous_update": False,
             "style": {"description_width": "initial"},
-            "layout": widgets.Layout(width="auto"),
+            "layout": fill_layout(),
         }
         box = widgets.Textarea(rows=lines, **common) if lines > 1 else widgets.Text(**common)
         box.observe(lambda change: self.tap(action, {**details, "text": change["new"]}), "value")
@@ -283,7 +275,7 @@ class AppTask(Question[list[dict[str, Any]]]):
     def note(self, content: str, *, escape: bool = True) -> widgets.HTML:
         """A paragraph of the screen (escaped unless ``escape=False`` for the app's own HTML)."""
         shown = html.escape(content) if escape else content
-        return widgets.HTML(f"<div>{shown}</div>", layout=widgets.Layout(width="auto"))
+        return widgets.HTML(f"<div>{shown}</div>", layout=fill_layout())
 
     def replay(self, actions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """The state after ``actions`` from a fresh start; raises :class:`Refused` if one fails."""

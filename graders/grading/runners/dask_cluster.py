@@ -184,7 +184,9 @@ class DaskRunner(ForkRunner):
             threads = check_workers(client, self.say)
             # Notebooks in flight: enough to keep every worker thread busy (see ForkRunner.run).
             self.workers = IN_FLIGHT_PER_THREAD * threads
-            config = pool_config(self.course, self.rules, self.state, self.course.db_url)
+            config = pool_config(
+                self.course, self.rules, self.state, self.course.db_url, self.release
+            )
             if os.geteuid() == 0:
                 restrict_course(self.course, self.say)
             name = f"bdhvs-grade-{uuid.uuid4().hex}"

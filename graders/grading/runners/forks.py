@@ -93,7 +93,19 @@ def hidden_paths(course: Course, db_url: str) -> list[Path]:
     return paths
 
 
-def pool_config(course: Course, rules: ExecutionRules, state: Path, db_url: str) -> dict[str, Any]:
+def released_code(release: Release) -> list[str]:
+    """The code cells of an assignment's release: what every learner is given."""
+    return [
+        cell.source
+        for cells in release.values()
+        for cell in cells.values()
+        if cell.cell_type == "code"
+    ]
+
+
+def pool_config(
+    course: Course, rules: ExecutionRules, state: Path, db_url: str, release: Release
+) -> dict[str, Any]:
     start = fork_startup.startup()
     user = start["user"]
     return {
@@ -110,6 +122,7 @@ def pool_config(course: Course, rules: ExecutionRules, state: Path, db_url: str)
         "tmp_size_mb": TMP_SIZE_MB,
         "env": fork_startup.job_env(),
         "zygote_env": fork_startup.zygote_env(state),
+        "released_code": released_code(release),
     }
 
 
@@ -170,7 +183,7 @@ class ForkRunner:
 
     def __enter__(self) -> ForkRunner:
         """Start the grading processes; they warm up while the caller inspects submissions."""
-        config = pool_config(self.course, self.rules, self.state, self.course.db_url)
+        config = pool_config(self.course, self.rules, self.state, self.course.db_url, self.release)
         if config["isolate"]:
             restrict_course(self.course, self.say)
         else:

@@ -3,7 +3,9 @@
 Starting a kernel costs nbgrader seconds per notebook. The zygote pays the start-up once: it
 imports IPython and the usual libraries and builds a pristine IPython shell, with the first
 message on its control socket (``SOCK_SEQPACKET``), which its start sends. It then waits for
-the whole configuration, which comes when its pool starts, and for requests. Each request
+the whole configuration, which comes when its pool starts, works out what IPython derives from
+the text of the release's code cells (:mod:`graders.grading.sandbox.known_cells`), and waits for
+requests. Each request
 carries one end of a fresh socket pair, and whether the job needs a separate judge
 (:mod:`graders.grading.sandbox.roles`); the zygote forks a supervisor
 (:mod:`graders.grading.sandbox.supervisor`) that serves the job on it.
@@ -30,7 +32,14 @@ import sys
 
 from IPython.core.interactiveshell import InteractiveShell
 
-from graders.grading.sandbox import capture, isolation, roles, silent_widgets, supervisor
+from graders.grading.sandbox import (
+    capture,
+    isolation,
+    known_cells,
+    roles,
+    silent_widgets,
+    supervisor,
+)
 
 MESSAGE_LIMIT = 1 << 20
 
@@ -73,6 +82,7 @@ def serve(control: socket.socket) -> None:
     if not message:  # the grading process ended first
         return
     config = json.loads(message)
+    known_cells.remember(shell, config["released_code"])
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished supervisors
     # Out of the collector's reach, the warm objects are never written to by a job's collections,
     # so its processes share their pages with the zygote instead of copying them.
