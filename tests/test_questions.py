@@ -573,3 +573,15 @@ def test_catalogue_has_every_message_in_both_languages_with_the_same_fields():
 def test_badly_written_options_are_refused_when_the_question_is_built(folder, options):
     with pytest.raises(ValueError):
         SingleChoice("q", "Câu hỏi", options, sheet=AnswerSheet(SHEET))
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+def test_widgets_that_fill_their_box_share_one_layout_across_questions(folder, kind):
+    first = controls(fresh(kind).widget, widgets.DOMWidget)
+    second = controls(fresh(kind).widget, widgets.DOMWidget)
+    filling = {
+        id(widget.layout)
+        for widget in first + second
+        if widget.layout.get_state() == widgets.Layout(width="auto").get_state()
+    }
+    assert len(filling) == 1  # one layout model for the browser, not one per widget
