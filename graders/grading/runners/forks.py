@@ -94,7 +94,8 @@ def hidden_paths(course: Course, db_url: str) -> list[Path]:
 
 
 def released_code(release: Release) -> list[str]:
-    """The code cells of an assignment's release: what every learner is given."""
+    """The code cells nbgrader tracks in an assignment's release, as every learner is given
+    them (a notebook's other code cells, if any, are worked out as IPython always does)."""
     return [
         cell.source
         for cells in release.values()
