@@ -112,6 +112,16 @@ def test_unanswered_questions_are_notices_and_running_every_cell_reaches_the_end
     )
     assert "Bạn chưa chọn đáp án cho câu 1." in shown
     assert all(cell.get("execution_count") for cell in nb.cells if cell.cell_type == "code")
+    # where HTML and widgets cannot be shown (a saved notebook read as text, a log), each notice
+    # is its words and the check button its label, not a Python object's name
+    plain = [
+        "".join(output.get("data", {}).get("text/plain", ""))
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    ]
+    assert "Bạn chưa chọn đáp án cho câu 1." in plain
+    assert "Kiểm tra bài" in plain
+    assert not [text for text in plain if "object>" in text or "VBox(" in text]
 
 
 @pytest.mark.notebooks

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import os
 
-from IPython.display import HTML, display
+from IPython.display import display
 
 GRADING = "NBGRADER_EXECUTION"
 NOTICE = (
@@ -29,7 +29,11 @@ def is_checked_run() -> bool:
 
 
 def _notice(text: str, colour: str, background: str) -> None:
-    display(HTML(NOTICE.format(colour=colour, background=background, text=html.escape(text))))
+    # The output as it is to be shown, without IPython's formatters searching an object for
+    # every other representation: each check cell shows one, and a notebook runs dozens
+    # whenever it is graded. Where HTML cannot be shown, the notice is its text.
+    shown = NOTICE.format(colour=colour, background=background, text=html.escape(text))
+    display({"text/plain": text, "text/html": shown}, raw=True)
 
 
 def require_answer(condition: object, missing: str, answered: str = "") -> None:

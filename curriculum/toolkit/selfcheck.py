@@ -159,6 +159,22 @@ def _current_notebook() -> str | None:
     return os.environ.get("JPY_SESSION_NAME")
 
 
+class CheckPanel(widgets.VBox):
+    """The check button with its report, then the hand-in button.
+
+    Where widgets cannot be drawn (a saved notebook, a feedback page), its text is the check
+    button's label: ipywidgets' own text would walk every widget inside, and be cut to 110
+    characters.
+    """
+
+    def __init__(self, label: str, children: list[widgets.Widget]) -> None:
+        super().__init__(children)
+        self.label = label
+
+    def __repr__(self) -> str:
+        return self.label
+
+
 def check_button(notebook: str | None = None) -> widgets.VBox:
     """A button that self-checks the saved notebook and shows the report under it, followed by
     the button that hands the assignment in (:mod:`curriculum.toolkit.handin`)."""
@@ -191,4 +207,4 @@ def check_button(notebook: str | None = None) -> widgets.VBox:
     button.on_click(on_click)
     # Checking comes first, then the one way to hand the work in.
     row = widgets.HBox([button, help_line], layout=widgets.Layout(flex_flow="row wrap"))
-    return widgets.VBox([row, report, handin_button()])
+    return CheckPanel(button.description, [row, report, handin_button()])

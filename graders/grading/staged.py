@@ -13,6 +13,13 @@ autograding pass split at the ``Execute`` step: the steps before it, then *nothi
 Execute would run the kernel, then the steps after it (:meth:`finish`), and nbgrader's
 ``set_permissions``. The caller executes the notebooks in between. So the gradebook rows, the
 autograded notebooks, the late penalties and the comments are written by nbgrader's code.
+
+Between the passes the notebook stays in memory. nbgrader writes the sanitized notebook as text
+and its grading pass reads it back, and the grading pass writes it again over that file; here
+its exporter (nbconvert's ``NotebookExporter``, which nbgrader uses) hands over the notebook
+itself, and only the autograded notebook is written, with nbformat's writer for version 4. That
+is the text ``NotebookExporter`` makes, less ``nbformat.writes``' second validation of a notebook
+nbconvert has just validated, which could only log.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import nbformat
-from nbconvert.exporters import Exporter
+from nbconvert.exporters import Exporter, NotebookExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 from nbconvert.writers import FilesWriter
 from nbgrader.converters import Autograde
@@ -62,12 +69,18 @@ def split_at_execute(steps: list[Any]) -> tuple[list[Any], Any, list[Any]]:
     )
 
 
-def read_back(text: str) -> nbformat.NotebookNode:
-    """A notebook that nbconvert has just validated (it raises for an invalid one) and written.
+class NotebookOut(NotebookExporter):
+    """nbconvert's notebook exporter, giving the converted notebook rather than its text."""
 
-    nbformat's ``reads`` would validate it again, only to log what nbconvert has checked.
-    """
-    return nbformat.convert(nbformat.reader.reads(text), 4)
+    def from_notebook_node(
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
+        return Exporter.from_notebook_node(self, nb, resources, **kw)
+
+
+def notebook_text(nb: nbformat.NotebookNode) -> str:
+    """The autograded notebook's file, as ``NotebookExporter`` writes it."""
+    return nbformat.v4.writes(nb) + "\n"
 
 
 class StagedAutograde(Autograde):
@@ -75,6 +88,10 @@ class StagedAutograde(Autograde):
 
     def __init__(self, coursedir: CourseDirectory, config: Config, assignment: str) -> None:
         super().__init__(coursedir=coursedir, config=config)
+        if self.exporter_class is not NotebookExporter:
+            raise BdhvsError(
+                "the course sets Autograde.exporter_class; grade with --engine nbgrader"
+            )
         remember_valid_metadata()
         self.log.setLevel(logging.ERROR)
         self.force = True
@@ -82,13 +99,14 @@ class StagedAutograde(Autograde):
         self.coursedir.assignment_id = assignment
         before, execute, after = split_at_execute(self.autograde_preprocessors)
         self.writer = FilesWriter(parent=self, config=self.config)
+        self._sanitized: list[nbformat.NotebookNode] = []  # by the sanitizing pass, in order
         self.sanitizer = self._exporter(self.sanitize_preprocessors)
         self.pre_execution = self._exporter(before)
         self.post_execution = self._exporter(after)
         self.execute = execute if not isinstance(execute, type) else execute(parent=self)
 
     def _exporter(self, steps: list[Any]) -> Exporter:
-        exporter = self.exporter_class(parent=self, config=self.config)
+        exporter = NotebookOut(parent=self, config=self.config)
         # nbconvert's own switch: validate the notebook once after the pass, not after every
         # step; a step that breaks the notebook still fails the pass.
         exporter.optimistic_validation = True
@@ -112,27 +130,30 @@ class StagedAutograde(Autograde):
         self.init_destination(self.assignment, learner)
         self.run_pre_convert_hook()
         self.init_assignment(self.assignment, learner)
-        sanitized = []
+        self._sanitized = []
         for filename in self.notebooks:
             self._sanitizing = True
             self.exporter = self.sanitizer
-            BaseConverter.convert_single_notebook(self, filename)
-            sanitized.append(os.path.join(self.writer.build_directory, os.path.basename(filename)))
+            BaseConverter.convert_single_notebook(self, filename)  # into write_single_notebook
         self._sanitizing = False
         self.exporter = self.pre_execution
         prepared = []
-        for filename in sanitized:
-            resources = self.init_single_notebook_resources(filename)
+        for filename, nb in zip(self.notebooks, self._sanitized, strict=True):
+            # where nbgrader's grading pass would read the sanitized notebook from
+            path = os.path.join(self.destination(learner), os.path.basename(filename))
+            resources = self.init_single_notebook_resources(path)
+            resources["metadata"] = {"name": resources["unique_key"], "path": os.path.dirname(path)}
             if self.exporter._preprocessors:  # the attribute nbgrader itself manages
-                output, resources = self.exporter.from_filename(filename, resources=resources)
-                nb = read_back(output)
-            else:  # nothing before Execute (nbgrader's default): the file as nbgrader wrote it
-                with open(filename, encoding="utf-8") as written:
-                    nb = read_back(written.read())
-                path, name = os.path.split(filename)
-                resources["metadata"] = {"name": os.path.splitext(name)[0], "path": path}
+                nb, resources = self.exporter.from_notebook_node(nb, resources)
             prepared.append(Prepared(resources["nbgrader"]["notebook"], nb, resources))
         return prepared
+
+    def write_single_notebook(self, output: Any, resources: dict[str, Any]) -> None:
+        """Keep a sanitized notebook for the grading pass; write an autograded one."""
+        if self._sanitizing:
+            self._sanitized.append(output)
+        else:
+            super().write_single_notebook(notebook_text(output), resources)
 
     @direct_copies()
     def finish(self, learner: str, executed: list[Prepared]) -> None:
@@ -141,8 +162,8 @@ class StagedAutograde(Autograde):
         self._sanitizing = False
         self.exporter = self.post_execution
         for item in executed:
-            output, resources = self.exporter.from_notebook_node(item.nb, item.resources)
-            self.write_single_notebook(output, resources)
+            nb, resources = self.exporter.from_notebook_node(item.nb, item.resources)
+            self.write_single_notebook(nb, resources)
         self.set_permissions(self.assignment, learner)
         self.run_post_convert_hook()
 
