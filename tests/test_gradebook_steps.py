@@ -167,3 +167,53 @@ def test_grades_saved_during_a_run_reach_the_gradebook_once_the_step_ends(db_url
     with Gradebook(db_url) as gradebook:
         assert gradebook.find_grade("cau_1", "bai", "bai_1", "hv01").auto_score == 2
         assert gradebook.find_grade("cau_2", "bai", "bai_1", "hv01").auto_score is None
+
+
+def submission_rows(url: str, student: str) -> tuple:
+    """A learner's submission of ``bai_1`` as rows, each id replaced by the name it stands for."""
+    with Gradebook(url) as gradebook:
+        submission = gradebook.find_submission("bai_1", student)
+        notebooks = sorted(
+            (nb.notebook.name, nb.flagged, nb.late_submission_penalty)
+            for nb in submission.notebooks
+        )
+        grades = sorted(
+            (g.notebook.notebook.name, g.cell.name, g.auto_score, g.manual_score, g.extra_credit)
+            + (g.needs_manual_grade,)
+            for nb in submission.notebooks
+            for g in nb.grades
+        )
+        comments = sorted(
+            (c.notebook.notebook.name, c.cell.name, c.auto_comment, c.manual_comment)
+            for nb in submission.notebooks
+            for c in nb.comments
+        )
+        return submission.timestamp, submission.extension, notebooks, grades, comments
+
+
+def test_a_submission_added_during_a_run_has_the_rows_nbgrader_adds(db_url):
+    submitted_course(db_url)  # hv01's submission, added by nbgrader
+    with Gradebook(db_url) as gradebook:
+        gradebook.add_notebook("phu", "bai_1")
+        gradebook.add_grade_cell("cau_9", "phu", "bai_1", max_score=1, cell_type="code")
+        for student in ("hv02", "hv03", "hv04"):
+            gradebook.add_student(student)
+        gradebook.add_submission("bai_1", "hv03", timestamp="2026-12-07 08:30:00.123 +0700")
+    with shared_engines() as gradebooks, gradebooks.one_transaction(), Gradebook(db_url) as book:
+        book.update_or_create_submission("bai_1", "hv02")
+        book.update_or_create_submission("bai_1", "hv04", timestamp="2026-12-07 08:30:00.123 +0700")
+    by_nbgrader = submission_rows(db_url, "hv03")
+    assert submission_rows(db_url, "hv04") == by_nbgrader
+    assert submission_rows(db_url, "hv02") == (None, *by_nbgrader[1:])
+    assert len(by_nbgrader[3]) == 4 and len(by_nbgrader[4]) == 2  # grades, comments
+
+
+def test_a_second_submission_of_a_learner_is_refused_as_nbgrader_refuses_it(db_url):
+    submitted_course(db_url)
+    with Gradebook(db_url) as gradebook, pytest.raises(InvalidEntry):
+        gradebook.add_submission("bai_1", "hv01")
+    with shared_engines() as gradebooks, gradebooks.one_transaction(), Gradebook(db_url) as book:
+        with pytest.raises(InvalidEntry):
+            book.add_submission("bai_1", "hv01")
+        book.add_student("hv02")  # the step goes on
+    assert students_seen_from_outside(db_url) == ["hv01", "hv02"]

@@ -21,6 +21,10 @@ None changes what nbgrader computes or writes:
   it needs one of them, and answers later
   look-ups from what it read; a row it has not read is looked up as nbgrader does. The rows are
   the session's own objects, so what nbgrader changes in them is saved as before.
+- nbgrader adds a submission (:func:`_add_submission`) as one ORM object for the submission,
+  each of its notebooks and each empty grade and comment, which the session then flushes one at
+  a time with its bookkeeping, about thirty objects for each learner. While :func:`shared_engines`
+  is active, the same rows are inserted as rows, a table at a time, with no object to track.
 - nbgrader's SaveAutoGrades step commits after every grade and comment it saves, which writes
   each one out and makes the session read it again for the next; while :func:`shared_engines`
   is active, it commits them all once, when it is done (:class:`_CommitOnExit`).
@@ -41,13 +45,23 @@ from typing import Any
 
 import nbgrader.api
 import nbgrader.preprocessors.saveautogrades
+import nbgrader.utils
 import sqlalchemy
 import sqlalchemy.orm
 import sqlalchemy.orm.attributes
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import (
+    Comment,
+    Grade,
+    Gradebook,
+    InvalidEntry,
+    MissingEntry,
+    SubmittedAssignment,
+    SubmittedNotebook,
+    new_uuid,
+)
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from sqlalchemy import Connection, Engine, Transaction
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError, StatementError
 
 VALID_METADATA_REMEMBERED = 10_000  # distinct metadata; a course has a few hundred cells
 _valid_metadata: set[tuple[type, str]] = set()
@@ -253,6 +267,45 @@ def _per_cell(kind: type) -> _ReadAll:
     return read_all
 
 
+def _add_submission(gradebook: Gradebook, assignment: str, student: str, **columns: Any):
+    """nbgrader's ``add_submission``: the learner's submission of ``assignment``, with each of
+    its notebooks and an empty grade and comment for each cell nbgrader gives one (a grade cell
+    a grade, a solution cell a comment, a task cell both), as the same rows in the same order,
+    inserted a table at a time and committed as nbgrader commits it."""
+    if "timestamp" in columns:
+        columns["timestamp"] = nbgrader.utils.parse_utc(columns["timestamp"])
+    found = gradebook.find_assignment(assignment)
+    learner = gradebook.find_student(student)
+    submission = {"id": new_uuid(), "assignment_id": found.id, "student_id": learner.id}
+    notebooks: list[dict[str, Any]] = []
+    grades: list[dict[str, Any]] = []
+    comments: list[dict[str, Any]] = []
+    for notebook in found.notebooks:
+        row = {"id": new_uuid(), "assignment_id": submission["id"], "notebook_id": notebook.id}
+        notebooks.append(row)
+        grades += [{"cell_id": cell.id, "notebook_id": row["id"]} for cell in notebook.grade_cells]
+        comments += [
+            {"cell_id": cell.id, "notebook_id": row["id"]} for cell in notebook.solution_cells
+        ]
+        for cell in notebook.task_cells:
+            comments.append({"cell_id": cell.id, "notebook_id": row["id"]})
+            grades.append({"cell_id": cell.id, "notebook_id": row["id"]})
+    try:
+        for model, rows in (
+            (SubmittedAssignment, [{**submission, **columns}]),
+            (SubmittedNotebook, notebooks),
+            (Grade, grades),
+            (Comment, comments),
+        ):
+            if rows:
+                gradebook.db.execute(model.__table__.insert(), rows)
+        gradebook.db.commit()
+    except (IntegrityError, StatementError) as error:  # as nbgrader answers a failed write
+        gradebook.db.rollback()
+        raise InvalidEntry(*error.args) from error
+    return gradebook.find_submission(assignment, student)
+
+
 class _CommitOnExit(Gradebook):
     """The gradebook nbgrader's SaveAutoGrades step opens, which commits after every grade and
     comment it saves: here its changes are committed once, when the step closes it without an
@@ -279,6 +332,7 @@ def shared_engines() -> Iterator[SharedGradebooks]:
         (nbgrader.api, "inspect"): shared.inspect,
         (metadata, "create_all"): shared.create_all,
         (Gradebook, "check_course"): shared.check_course(Gradebook.check_course),
+        (Gradebook, "add_submission"): _add_submission,
         (Gradebook, "find_source_cell"): _read_once(Gradebook.find_source_cell, _source_cells),
         (Gradebook, "find_graded_cell"): _read_once(Gradebook.find_graded_cell, _graded_cells),
         (Gradebook, "find_grade"): _read_once(Gradebook.find_grade, _per_cell(nbgrader.api.Grade)),
