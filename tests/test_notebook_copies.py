@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat import NotebookNode
 
-from graders.grading.notebook_copies import direct_copies
+from graders.grading.notebook_copies import direct_copies, handed_over
 
 from conftest import ASSIGNMENTS, notebooks_of
 
@@ -92,3 +92,40 @@ def test_nbformats_own_copy_is_back_once_the_grading_step_ends():
         assert NotebookNode.__dict__.get("__deepcopy__") is not own
         raise RuntimeError("a step failed")
     assert NotebookNode.__dict__.get("__deepcopy__") is own
+
+
+def test_a_handed_over_notebook_is_not_copied_but_its_cells_and_other_notebooks_are():
+    given, other = tricky_notebook(), tricky_notebook()
+    own = NotebookNode.__dict__.get("__deepcopy__")
+    with handed_over(given):
+        assert copy.deepcopy(given) is given
+        assert copy.deepcopy(copy.deepcopy(given)) is given  # as nbconvert copies it twice
+        cell = copy.deepcopy(given.cells[0])
+        assert cell == given.cells[0] and cell is not given.cells[0]
+        nbformats_copy = copy.deepcopy(other)
+        assert nbformats_copy == other and nbformats_copy is not other
+        with direct_copies():  # as in a grading step
+            assert copy.deepcopy(given) is given
+            assert copy.deepcopy(other) is not other
+    assert NotebookNode.__dict__.get("__deepcopy__") is own
+    assert copy.deepcopy(given) is not given
+
+
+def test_the_exporter_changes_the_notebook_it_takes_and_gives_the_text_nbconvert_gives():
+    from nbconvert.exporters import NotebookExporter
+    from nbconvert.preprocessors import ClearOutputPreprocessor
+
+    from graders.grading.staged import NotebookOut, notebook_text
+
+    path = notebooks_of(REPOSITORY / "assignments" / "an_toan_so")[0]
+    theirs, ours = NotebookExporter(), NotebookOut()
+    for exporter in (theirs, ours):
+        exporter.register_preprocessor(ClearOutputPreprocessor, enabled=True)
+    given = nbformat.read(path, as_version=4)
+    code = next(cell for cell in given.cells if cell.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", text="x")]
+    expected, _ = theirs.from_notebook_node(copy.deepcopy(given))
+    converted, _ = ours.from_notebook_node(given)
+    assert converted is given  # taken, not copied
+    assert code.outputs == []
+    assert notebook_text(converted) == expected

@@ -60,10 +60,11 @@ def test_the_sanitized_notebook_goes_to_execution_without_being_written(tmp_path
 
     assert not (autograded / f"{TINY}.ipynb").exists()
     assert prepared.resources["metadata"] == {"name": TINY, "path": str(autograded)}
-    assert [c.source for c in prepared.nb.cells if "BEGIN HIDDEN" in c.source]  # tests restored
+    sources = [cell.source for cell in prepared.nb.cells]
+    assert [source for source in sources if "BEGIN HIDDEN" in source]  # the tests restored
     converter.finish("hv001", [prepared])
     written = nbformat.read(autograded / f"{TINY}.ipynb", as_version=4)
-    assert [c.source for c in written.cells] == [c.source for c in prepared.nb.cells]
+    assert [cell.source for cell in written.cells] == sources
 
 
 def test_a_course_that_sets_another_exporter_is_told_to_grade_with_nbgrader(tmp_path):

@@ -9,6 +9,12 @@ the nodes itself: the same types at every place (a plain ``dict`` held by a node
 ``NotebookNode``, one in a list stays a ``dict``), the same sharing (a node held twice is copied
 once), and anything that is not a node, a list or an atomic value is copied by ``copy`` as
 before.
+
+A notebook can also be handed over (:func:`handed_over`): while it is, a deep copy of it is the
+notebook itself. nbconvert's exporter copies the notebook it is given before its steps run, and
+again as it starts them; nbformat copies it once more to normalize it and again to write it,
+each time so that the caller's notebook stays as it was. A caller that never uses the notebook
+again loses nothing if none of those copies is made.
 """
 
 from __future__ import annotations
@@ -23,8 +29,14 @@ from nbformat import NotebookNode
 _ATOMIC = frozenset({str, int, float, bool, type(None), bytes, complex})
 
 
+_HANDED_OVER: set[int] = set()  # the notebooks being handed over, by id
+
+
 def copy_node(node: NotebookNode, memo: dict[int, Any]) -> NotebookNode:
     """A deep copy of ``node``, as nbformat's ``NotebookNode.__deepcopy__`` makes it."""
+    if id(node) in _HANDED_OVER:
+        memo[id(node)] = node
+        return node
     new = node.__class__()
     memo[id(node)] = new
     for key, value in node.items():
@@ -67,3 +79,19 @@ def direct_copies() -> Iterator[None]:
             del NotebookNode.__deepcopy__
         else:
             NotebookNode.__deepcopy__ = original  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def handed_over(nb: NotebookNode) -> Iterator[NotebookNode]:
+    """While active, ``copy.deepcopy(nb)`` is ``nb``: its owner gives it away for good.
+
+    Only ``nb`` itself is affected: its cells, and every other notebook, are copied as before.
+    """
+    already = id(nb) in _HANDED_OVER
+    _HANDED_OVER.add(id(nb))
+    try:
+        with direct_copies():
+            yield nb
+    finally:
+        if not already:
+            _HANDED_OVER.discard(id(nb))

@@ -42,7 +42,7 @@ from traitlets.utils.importstring import import_item
 
 from graders.common.errors import BdhvsError
 from graders.grading.nbgrader_speed import remember_valid_metadata
-from graders.grading.notebook_copies import direct_copies
+from graders.grading.notebook_copies import direct_copies, handed_over
 
 
 @dataclass
@@ -70,12 +70,17 @@ def split_at_execute(steps: list[Any]) -> tuple[list[Any], Any, list[Any]]:
 
 
 class NotebookOut(NotebookExporter):
-    """nbconvert's notebook exporter, giving the converted notebook rather than its text."""
+    """nbconvert's notebook exporter, giving the converted notebook rather than its text.
+
+    It takes the notebook it is given for its own (:func:`handed_over`): nbconvert reads it from
+    a file for it, and the stages below give it a notebook they replace with its result.
+    """
 
     def from_notebook_node(
         self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
-        return Exporter.from_notebook_node(self, nb, resources, **kw)
+        with handed_over(nb):
+            return Exporter.from_notebook_node(self, nb, resources, **kw)
 
 
 def notebook_text(nb: nbformat.NotebookNode) -> str:
@@ -153,7 +158,9 @@ class StagedAutograde(Autograde):
         if self._sanitizing:
             self._sanitized.append(output)
         else:
-            super().write_single_notebook(notebook_text(output), resources)
+            with handed_over(output):  # written once, then left
+                text = notebook_text(output)
+            super().write_single_notebook(text, resources)
 
     @direct_copies()
     def finish(self, learner: str, executed: list[Prepared]) -> None:
