@@ -19,11 +19,11 @@ from graders.grading.runners import state_dir
 from graders.grading.sandbox import isolation
 from graders.grading.sandbox.pool import Zygote, start_zygote
 
-# Imported once in the zygote instead of once per notebook: nbformat's schema checks alone take
-# seconds to import, and the curriculum's answer widgets and self-check need it. Nothing else:
-# every job's processes are forked from the zygote and end, and forking and ending cost in
-# proportion to the memory it holds (no notebook of the course plots, so matplotlib is not
-# among them; a submission that imports it pays for its own import).
+# Imported once in the zygote instead of once per notebook: the curriculum's answer widgets and
+# its self-check, which every graded notebook imports, need them. Nothing else: every job's
+# processes are forked from the zygote and end, and forking and ending cost in proportion to
+# the memory it holds (no notebook of the course plots, so matplotlib is not among them; a
+# submission that imports it pays for its own import).
 PRELOAD = [
     "nbformat",
     "ipywidgets",
