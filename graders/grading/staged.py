@@ -142,8 +142,9 @@ class StagedAutograde(Autograde):
             BaseConverter.convert_single_notebook(self, filename)  # into write_single_notebook
         self._sanitizing = False
         self.exporter = self.pre_execution
+        sanitized, self._sanitized = self._sanitized, []  # nothing kept for the next learner
         prepared = []
-        for filename, nb in zip(self.notebooks, self._sanitized, strict=True):
+        for filename, nb in zip(self.notebooks, sanitized, strict=True):
             # where nbgrader's grading pass would read the sanitized notebook from
             path = os.path.join(self.destination(learner), os.path.basename(filename))
             resources = self.init_single_notebook_resources(path)
